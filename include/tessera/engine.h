@@ -1,0 +1,96 @@
+// The thumbnail engine: probe a file, plan the geometry, decode once, derive every size.
+// The engine knows nothing of caches, HTTP or SQL: it turns a file into RGBA pixels.
+#ifndef TESSERA_ENGINE_H_
+#define TESSERA_ENGINE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tessera/image.h"
+#include "tessera/status.h"
+
+namespace tessera {
+
+// What the probe sees without decoding pixels.
+struct ProbeInfo {
+  std::string mime_type;  // as shared-mime-info names it, sniffed from content ("image/jpeg")
+  std::string format;     // our decoder family: "jpeg", "png", "webp", "gif", "heif", "jxl",
+                          // "tiff", "svg", "pdf"
+  int width = 0;          // as stored, before orientation (vector formats: as declared)
+  int height = 0;
+  int orientation = 1;    // EXIF orientation 1..8 that will be applied (always 1 for HEIF/AVIF,
+                          // whose irot/imir the decoder applies itself)
+  int pages = 1;          // pages (PDF, TIFF) or frames (GIF, animated WebP)
+  int bands = 0;
+  int bits_per_sample = 8;
+  bool has_alpha = false;
+  bool has_icc_profile = false;
+  std::string interpretation;  // libvips' name: "srgb", "cmyk", "b-w", "rgb16", ...
+  bool is_vector = false;      // SVG and PDF: rendered at the target size
+  uint64_t file_size = 0;
+
+  // Dimensions after orientation (width and height swapped for orientations 5..8).
+  int OrientedWidth() const { return orientation >= 5 ? height : width; }
+  int OrientedHeight() const { return orientation >= 5 ? width : height; }
+};
+
+// A requested output: the result fits inside max_width x max_height, keeps the aspect ratio to
+// the pixel and is never larger than the (oriented) original.
+struct Target {
+  int max_width = 0;
+  int max_height = 0;
+  static Target Square(int edge) { return Target{edge, edge}; }
+};
+
+// kQuality: antialiased (lanczos3) resampling. kFast: the embedded EXIF thumbnail when it is
+// at least as large as the target, otherwise shrink-on-load and a cheap filter (the 2001
+// draft's ".lq" thumbnails).
+enum class Quality { kQuality, kFast };
+
+struct EngineOptions {
+  // Refuse raster images whose header declares more pixels than this, before decoding.
+  // 300 MP accepts real 200 MP photos and refuses gigapixel bombs.
+  uint64_t max_pixels = 300'000'000;
+  // Decode JPEG with libjpeg-turbo's M/8 scaled decode instead of libvips' jpegload.
+  bool fast_jpeg = true;
+  // Files larger than this are refused before reading.
+  uint64_t max_file_bytes = 2ull << 30;
+};
+
+// One decode's worth of thumbnails, in the order the targets were given.
+struct ThumbnailSet {
+  ProbeInfo probe;
+  std::vector<Image> images;
+};
+
+// Thread-safe: one Engine may serve many threads at once.
+class Engine {
+ public:
+  explicit Engine(EngineOptions options = {});
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  const EngineOptions& options() const { return options_; }
+
+  // Sniffs the type from content and reads the header. Errors name the file.
+  Result<ProbeInfo> Probe(const std::string& path) const;
+
+  // Decodes `path` once, at the largest target, and derives every other target from it.
+  // Images come out 8-bit RGBA, upright, in sRGB.
+  // REQUIRES: !targets.empty(), every target positive.
+  Result<ThumbnailSet> Thumbnail(const std::string& path, const std::vector<Target>& targets,
+                                 Quality quality = Quality::kQuality) const;
+
+ private:
+  EngineOptions options_;
+};
+
+// Initialises libvips once for the process (idempotent, thread-safe): blocks its untrusted
+// loaders (the ImageMagick fallback among them) except the SVG, PDF and JPEG XL loaders that
+// tessera calls itself, and sets libvips' own threading to one thread per image.
+Status InitEngineRuntime();
+
+}  // namespace tessera
+
+#endif  // TESSERA_ENGINE_H_
