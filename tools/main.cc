@@ -1,1 +1,45 @@
-int main() { return 0; }
+// tessera: correct thumbnails, fast, into the freedesktop cache.
+#include <cstdio>
+#include <string>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "tessera/engine.h"
+#include "tools/cli.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"tessera: correct thumbnails, fast (freedesktop.org Thumbnail Managing Standard)"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "tessera " TESSERA_VERSION);
+  bool verbose = false;
+  app.add_flag("-v,--verbose", verbose, "Log decisions (the plan of each thumbnail) to stderr");
+
+  const tessera::cli::Command commands[] = {
+      tessera::cli::RegisterThumbnail(app), tessera::cli::RegisterLookup(app),
+      tessera::cli::RegisterInfo(app),      tessera::cli::RegisterClean(app),
+      tessera::cli::RegisterThumbnailer(app),
+  };
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? tessera::cli::kExitOk : tessera::cli::kExitUsage;
+  }
+
+  auto logger = spdlog::stderr_color_mt("tessera");
+  logger->set_pattern("tessera: %l: %v");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
+
+  tessera::Status init = tessera::InitEngineRuntime();
+  if (!init.ok()) {
+    std::fprintf(stderr, "tessera: %s\n", init.ToString().c_str());
+    return tessera::cli::kExitFailed;
+  }
+  for (const auto& command : commands) {
+    if (command.parser->parsed()) return command.run();
+  }
+  return tessera::cli::kExitUsage;
+}

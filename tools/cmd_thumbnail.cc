@@ -1,0 +1,173 @@
+// `tessera thumbnail`: fill the freedesktop cache for files and folders, several at once.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "tessera/desktop.h"
+#include "tools/cli.h"
+#include "tools/common.h"
+#include "tools/progress.h"
+
+namespace tessera::cli {
+namespace {
+
+struct ThumbnailArgs {
+  std::vector<std::string> paths;
+  std::string size = "large";
+  bool recursive = false;
+  unsigned jobs = 0;
+  bool force = false;
+  bool json = false;
+  std::string cache_dir;
+  bool shared = false;
+  std::string draft;
+  uint64_t max_pixels = EngineOptions{}.max_pixels;
+  bool no_fast_jpeg = false;
+};
+
+struct Tally {
+  int generated = 0, up_to_date = 0, failed = 0, failed_before = 0, skipped = 0;
+  void Add(Outcome o) {
+    switch (o) {
+      case Outcome::kGenerated: ++generated; break;
+      case Outcome::kUpToDate: ++up_to_date; break;
+      case Outcome::kFailed: ++failed; break;
+      case Outcome::kFailedBefore: ++failed_before; break;
+      case Outcome::kSkipped: ++skipped; break;
+    }
+  }
+  bool AnyFailed() const { return failed + failed_before > 0; }
+};
+
+nlohmann::json ToJson(const FileResult& r) {
+  nlohmann::json j = {{"path", r.path}, {"outcome", OutcomeName(r.outcome)}};
+  if (!r.mime_type.empty()) j["mime_type"] = r.mime_type;
+  if (!r.status.ok()) j["error"] = r.status.message();
+  nlohmann::json sizes = nlohmann::json::array();
+  for (xdg::ThumbSize s : r.written) sizes.push_back(xdg::SizeDirName(s));
+  j["written"] = sizes;
+  return j;
+}
+
+// Runs `thumbnailer` over `files` with `jobs` workers; results keep the input order.
+std::vector<FileResult> RunAll(const DesktopThumbnailer& thumbnailer,
+                               const std::vector<std::string>& files, unsigned jobs,
+                               Progress& progress, bool report_errors) {
+  std::vector<FileResult> results(files.size());
+  std::atomic<size_t> next{0};
+  std::mutex print_mu;
+  auto worker = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < files.size();) {
+      results[i] = thumbnailer.Process(files[i]);
+      const FileResult& r = results[i];
+      if (report_errors && (r.outcome == Outcome::kFailed || r.outcome == Outcome::kSkipped)) {
+        std::lock_guard<std::mutex> lock(print_mu);
+        progress.Clear();
+        PrintError(r.status.message());
+      }
+      progress.Advance();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  return results;
+}
+
+int Run(const ThumbnailArgs& args) {
+  Result<std::vector<xdg::ThumbSize>> sizes = ParseSizes(args.size);
+  if (!sizes.ok()) {
+    PrintError(sizes.status().message());
+    return kExitUsage;
+  }
+  DesktopOptions options;
+  options.sizes = *sizes;
+  options.force = args.force;
+  if (!args.draft.empty()) {
+    options.draft_export = true;
+    options.draft_quality = args.draft == "lq" ? xdg::DraftQuality::kLow : xdg::DraftQuality::kHigh;
+  }
+  EngineOptions engine_options;
+  engine_options.max_pixels = args.max_pixels;
+  engine_options.fast_jpeg = !args.no_fast_jpeg;
+  const Engine engine(engine_options);
+  xdg::CacheOptions cache_options = CacheOptionsFor(args.cache_dir);
+  cache_options.write_shared = args.shared;
+  const xdg::Cache cache(cache_options);
+  const DesktopThumbnailer thumbnailer(engine, cache, options);
+
+  std::vector<std::string> list_errors;
+  const std::vector<std::string> files = ExpandPaths(args.paths, args.recursive, &list_errors);
+  for (const std::string& e : list_errors) PrintError(e);
+
+  unsigned jobs = args.jobs ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = std::min<unsigned>(jobs, std::max<size_t>(files.size(), 1));
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<FileResult> results;
+  {
+    Progress progress(files.size(), !args.json && isatty(STDERR_FILENO));
+    results = RunAll(thumbnailer, files, jobs, progress, !args.json);
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  Tally tally;
+  for (const FileResult& r : results) tally.Add(r.outcome);
+  const bool failed = tally.AnyFailed() || !list_errors.empty();
+  if (args.json) {
+    nlohmann::json out;
+    out["files"] = nlohmann::json::array();
+    for (const FileResult& r : results) out["files"].push_back(ToJson(r));
+    out["summary"] = {{"files", results.size()},     {"generated", tally.generated},
+                      {"up_to_date", tally.up_to_date}, {"failed", tally.failed},
+                      {"failed_before", tally.failed_before}, {"skipped", tally.skipped},
+                      {"seconds", seconds},         {"cache", cache.base_dir()}};
+    if (!list_errors.empty()) out["errors"] = list_errors;
+    std::cout << out.dump(2) << std::endl;
+  } else {
+    std::printf(
+        "%zu files in %.2f s (%.1f files/s): %d generated, %d up to date, %d failed, "
+        "%d failed before, %d skipped; cache %s\n",
+        results.size(), seconds, seconds > 0 ? results.size() / seconds : 0.0, tally.generated,
+        tally.up_to_date, tally.failed, tally.failed_before, tally.skipped,
+        cache.base_dir().c_str());
+  }
+  return failed ? kExitFailed : kExitOk;
+}
+
+}  // namespace
+
+Command RegisterThumbnail(CLI::App& app) {
+  auto args = std::make_shared<ThumbnailArgs>();
+  CLI::App* sub = app.add_subcommand("thumbnail", "Make thumbnails in the freedesktop cache");
+  sub->add_option("paths", args->paths, "Files and folders")->required();
+  sub->add_option("-s,--size", args->size, "normal, large, x-large, xx-large or all")
+      ->capture_default_str();
+  sub->add_flag("-r,--recursive", args->recursive, "Descend into subfolders");
+  sub->add_option("-j,--jobs", args->jobs, "Files in flight (default: one per core)");
+  sub->add_flag("-f,--force", args->force, "Regenerate valid thumbnails; retry failed files");
+  sub->add_flag("--json", args->json, "Print the results as JSON");
+  sub->add_option("--cache-dir", args->cache_dir,
+                  "Thumbnail cache folder (default: $XDG_CACHE_HOME/thumbnails)");
+  sub->add_flag("--shared", args->shared, "Also write .sh_thumbnails/ beside each original");
+  sub->add_option("--draft", args->draft,
+                  "Also export the 2001 draft layout (.thumbnails/WxH/name.hq.png) in hq or lq")
+      ->check(CLI::IsMember({"hq", "lq"}));
+  sub->add_option("--max-pixels", args->max_pixels, "Refuse images with more pixels than this")
+      ->capture_default_str();
+  sub->add_flag("--no-fast-jpeg", args->no_fast_jpeg,
+                "Decode JPEG through libvips instead of the libjpeg-turbo scaled path");
+  return {sub, [args] { return Run(*args); }};
+}
+
+}  // namespace tessera::cli

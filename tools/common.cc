@@ -1,0 +1,79 @@
+#include "tools/common.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <system_error>
+
+#include <fmt/format.h>
+
+namespace tessera::cli {
+
+namespace fs = std::filesystem;
+
+Result<std::vector<xdg::ThumbSize>> ParseSizes(const std::string& name) {
+  if (name == "all") {
+    return std::vector<xdg::ThumbSize>(std::begin(xdg::kAllSizes), std::end(xdg::kAllSizes));
+  }
+  TESSERA_ASSIGN_OR_RETURN(xdg::ThumbSize size, xdg::ParseThumbSize(name));
+  return std::vector<xdg::ThumbSize>{size};
+}
+
+xdg::CacheOptions CacheOptionsFor(const std::string& dir) {
+  xdg::CacheOptions options;
+  options.base_dir = dir.empty() ? xdg::DefaultCacheDir() : xdg::AbsoluteNormalizedPath(dir);
+  return options;
+}
+
+namespace {
+
+bool IsThumbnailFolder(const fs::path& p) {
+  const std::string name = p.filename().string();
+  return name == ".thumbnails" || name == ".sh_thumbnails";
+}
+
+void ListFolder(const fs::path& dir, bool recursive, std::vector<std::string>* files,
+                std::vector<std::string>* errors) {
+  std::error_code ec;
+  std::vector<fs::path> entries;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    entries.push_back(it->path());
+  }
+  if (ec) {
+    errors->push_back(fmt::format("{}: cannot list folder: {}", dir.string(), ec.message()));
+    return;
+  }
+  std::sort(entries.begin(), entries.end());
+  for (const fs::path& entry : entries) {
+    std::error_code type_ec;
+    // symlink_status: never follow a link into a folder (no loops); linked files are fine.
+    fs::file_status link = fs::symlink_status(entry, type_ec);
+    if (fs::is_directory(link)) {
+      if (recursive && !IsThumbnailFolder(entry)) ListFolder(entry, recursive, files, errors);
+    } else if (fs::is_regular_file(fs::status(entry, type_ec))) {
+      files->push_back(entry.string());
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> ExpandPaths(const std::vector<std::string>& paths, bool recursive,
+                                     std::vector<std::string>* errors) {
+  std::vector<std::string> files;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      ListFolder(path, recursive, &files, errors);
+    } else {
+      files.push_back(path);  // files, and missing paths, which get their error when processed
+    }
+  }
+  return files;
+}
+
+void PrintError(const std::string& message) {
+  std::fprintf(stderr, "tessera: %s\n", message.c_str());
+}
+
+}  // namespace tessera::cli

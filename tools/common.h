@@ -1,0 +1,30 @@
+// Pieces shared by several subcommands: size parsing, cache options, file expansion.
+#ifndef TESSERA_TOOLS_COMMON_H_
+#define TESSERA_TOOLS_COMMON_H_
+
+#include <string>
+#include <vector>
+
+#include "tessera/status.h"
+#include "tessera/xdg.h"
+
+namespace tessera::cli {
+
+// "normal", "large", "x-large", "xx-large" or "all".
+Result<std::vector<xdg::ThumbSize>> ParseSizes(const std::string& name);
+
+// The cache at `dir`, or the user's freedesktop cache when `dir` is empty.
+xdg::CacheOptions CacheOptionsFor(const std::string& dir);
+
+// Expands the command line's paths into files, in a stable order. Folders are listed (their
+// subfolders too when `recursive`), skipping hidden thumbnail folders (.thumbnails,
+// .sh_thumbnails). Paths that cannot be listed are reported in `errors` as "<path>: <reason>".
+std::vector<std::string> ExpandPaths(const std::vector<std::string>& paths, bool recursive,
+                                     std::vector<std::string>* errors);
+
+// Prints "tessera: <message>" to stderr.
+void PrintError(const std::string& message);
+
+}  // namespace tessera::cli
+
+#endif  // TESSERA_TOOLS_COMMON_H_
