@@ -18,6 +18,7 @@ struct DesktopOptions {
   bool draft_export = false;     // also (or instead) write the 2001 draft layout
   bool draft_only = false;       // write only the draft layout, not the personal cache
   xdg::DraftQuality draft_quality = xdg::DraftQuality::kHigh;
+  std::vector<int> draft_edges = {128};  // which of xdg::kDraftSizes the draft export writes
 };
 
 enum class Outcome {

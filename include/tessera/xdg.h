@@ -45,6 +45,7 @@ struct Original {
   int64_t mtime = 0; // integer seconds
   uint64_t size = 0;
   uint32_t mode = 0; // st_mode
+  int64_t mtime_nsec = 0;  // the mtime's nanoseconds, copied to the 2001 draft's files
 };
 // Fails (NotFound, PermissionDenied) when the file cannot be stat'ed or read by this user,
 // or is not a regular file.
