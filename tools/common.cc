@@ -27,10 +27,9 @@ xdg::CacheOptions CacheOptionsFor(const std::string& dir) {
 
 namespace {
 
-bool IsThumbnailFolder(const fs::path& p) {
-  const std::string name = p.filename().string();
-  return name == ".thumbnails" || name == ".sh_thumbnails";
-}
+// Hidden entries (.thumbnails, .sh_thumbnails, .git, dotfiles) are not listed: a file manager
+// does not show them, and thumbnail folders must never be thumbnailed.
+bool IsHidden(const fs::path& p) { return p.filename().string().rfind('.', 0) == 0; }
 
 void ListFolder(const fs::path& dir, bool recursive, std::vector<std::string>* files,
                 std::vector<std::string>* errors) {
@@ -45,11 +44,12 @@ void ListFolder(const fs::path& dir, bool recursive, std::vector<std::string>* f
   }
   std::sort(entries.begin(), entries.end());
   for (const fs::path& entry : entries) {
+    if (IsHidden(entry)) continue;
     std::error_code type_ec;
     // symlink_status: never follow a link into a folder (no loops); linked files are fine.
     fs::file_status link = fs::symlink_status(entry, type_ec);
     if (fs::is_directory(link)) {
-      if (recursive && !IsThumbnailFolder(entry)) ListFolder(entry, recursive, files, errors);
+      if (recursive) ListFolder(entry, recursive, files, errors);
     } else if (fs::is_regular_file(fs::status(entry, type_ec))) {
       files->push_back(entry.string());
     }

@@ -17,8 +17,8 @@ Result<std::vector<xdg::ThumbSize>> ParseSizes(const std::string& name);
 xdg::CacheOptions CacheOptionsFor(const std::string& dir);
 
 // Expands the command line's paths into files, in a stable order. Folders are listed (their
-// subfolders too when `recursive`), skipping hidden thumbnail folders (.thumbnails,
-// .sh_thumbnails). Paths that cannot be listed are reported in `errors` as "<path>: <reason>".
+// subfolders too when `recursive`), skipping hidden files and folders (.thumbnails,
+// .sh_thumbnails among them); paths named on the command line are always taken. Paths that cannot be listed are reported in `errors` as "<path>: <reason>".
 std::vector<std::string> ExpandPaths(const std::vector<std::string>& paths, bool recursive,
                                      std::vector<std::string>* errors);
 

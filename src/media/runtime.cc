@@ -1,0 +1,52 @@
+// InitEngineRuntime: libvips set up once per process for untrusted input.
+#include <spdlog/spdlog.h>
+#include <vips/vips.h>
+
+#include <mutex>
+#include <string>
+
+#include "tessera/engine.h"
+
+namespace tessera {
+namespace {
+
+// libvips warnings ("VIPS-WARNING **: ...") are about single files and are already turned
+// into errors where they matter (fail_on); keep them out of stderr.
+void LogVipsWarning(const gchar* domain, GLogLevelFlags level, const gchar* message, gpointer) {
+  spdlog::debug("{}: {}", domain != nullptr ? domain : "vips", message != nullptr ? message : "");
+}
+
+Status InitOnce() {
+  if (VIPS_INIT("tessera") != 0) {
+    std::string msg = vips_error_buffer();
+    vips_error_clear();
+    return Status::Internal("libvips: init failed: " + msg);
+  }
+  // Parallelism comes from thumbnailing several images at once, not from libvips' workers.
+  vips_concurrency_set(1);
+  // Blocks every loader libvips marks untrusted, the ImageMagick fallback among them, then
+  // re-allows the three we call ourselves (only ever with fail_on and from memory for SVG).
+  vips_block_untrusted_set(TRUE);
+  vips_operation_block_set("VipsForeignLoadSvg", FALSE);
+  vips_operation_block_set("VipsForeignLoadPdf", FALSE);
+  vips_operation_block_set("VipsForeignLoadJxl", FALSE);
+  // Each image is decoded once and never again: an operation cache only holds memory.
+  vips_cache_set_max(0);
+  vips_cache_set_max_mem(0);
+  g_log_set_handler("VIPS", static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE),
+                    &LogVipsWarning, nullptr);
+  spdlog::debug("libvips {} ready: concurrency 1, untrusted loaders blocked except svg/pdf/jxl",
+                vips_version_string());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status InitEngineRuntime() {
+  static std::once_flag once;
+  static Status status;
+  std::call_once(once, [] { status = InitOnce(); });
+  return status;
+}
+
+}  // namespace tessera
