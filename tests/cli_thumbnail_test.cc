@@ -91,8 +91,9 @@ TEST_F(CliThumbnailTest, ValidThumbnailsAreSkippedAndStaleOnesRegenerated) {
   ProcessResult regen = Tessera({"thumbnail", photo});
   EXPECT_THAT(regen.out, HasSubstr("1 generated"));
   EXPECT_NE(Stat(thumb).st_ino, first_inode);
-  std::map<std::string, std::string> k;
-  for (auto& [key, value] : *ReadPngText(thumb)) k[key] = value;
+  Result<PngText> text = ReadPngText(thumb);
+  ASSERT_TRUE(text.ok());
+  std::map<std::string, std::string> k(text->begin(), text->end());
   EXPECT_EQ(k["Thumb::MTime"], "1000000000");
 
   ProcessResult valid = Tessera({"lookup", photo});

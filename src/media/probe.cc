@@ -88,6 +88,14 @@ Size HeifThumbnail(std::string_view bytes, const VImage& primary) {
   return {};
 }
 
+// A GIF ends with its trailer byte (0x3B), sometimes followed by zero padding. libnsgif decodes
+// the first frame of a GIF cut short after it, so without this check a truncated file would get
+// a thumbnail while the rest of it is lost; we refuse it like any other truncated file.
+bool GifHasTrailer(std::string_view bytes) {
+  const size_t last = bytes.find_last_not_of('\0');
+  return last != std::string_view::npos && bytes[last] == 0x3B;
+}
+
 }  // namespace
 
 Result<ProbeResult> ProbeBytes(const std::string& path, std::string_view bytes) {
@@ -98,6 +106,9 @@ Result<ProbeResult> ProbeBytes(const std::string& path, std::string_view bytes) 
   info.format = ChooseFamily(path, bytes, &info.mime_type);
   if (info.format.empty()) {
     return Status::Unsupported(path + ": unsupported file type " + info.mime_type);
+  }
+  if (info.format == "gif" && !GifHasTrailer(bytes)) {
+    return Status::Corrupt(path + ": truncated GIF (the file ends before its trailer)");
   }
   Status status = CatchVips(path, /*during_load=*/true, [&] {
     VImage header = OpenWithVips(bytes, LoadRequest{.family = info.format});
