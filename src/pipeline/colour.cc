@@ -1,6 +1,10 @@
 #include "src/pipeline/colour.h"
 
+#include <lcms2.h>
 #include <spdlog/spdlog.h>
+
+#include <memory>
+#include <string>
 
 namespace tessera::pipeline {
 namespace {
@@ -33,7 +37,27 @@ VImage DeviceToSrgb(const VImage& colour) {
       .copy(VImage::option()->set("interpretation", static_cast<int>(VIPS_INTERPRETATION_sRGB)));
 }
 
+// The embedded profile's bytes, empty when there is none.
+std::string_view EmbeddedProfile(const VImage& image) {
+  if (image.get_typeof(VIPS_META_ICC_NAME) == 0) return {};
+  size_t length = 0;
+  const void* data = image.get_blob(VIPS_META_ICC_NAME, &length);
+  return {static_cast<const char*>(data), length};
+}
+
 }  // namespace
+
+bool IsSrgbProfile(std::string_view icc) {
+  if (icc.empty()) return false;
+  std::unique_ptr<void, decltype(&cmsCloseProfile)> profile(
+      cmsOpenProfileFromMem(icc.data(), static_cast<cmsUInt32Number>(icc.size())),
+      &cmsCloseProfile);
+  if (!profile || cmsGetColorSpace(profile.get()) != cmsSigRgbData) return false;
+  char description[256] = {};
+  cmsGetProfileInfoASCII(profile.get(), cmsInfoDescription, "en", "US", description,
+                         sizeof description);
+  return std::string_view(description).find("sRGB") != std::string_view::npos;
+}
 
 Working ToWorkingSpace(const VImage& decoded) {
   Working w;
@@ -51,20 +75,27 @@ Working ToWorkingSpace(const VImage& decoded) {
     if (max_alpha != kMaxAlpha) alpha = alpha.linear(kMaxAlpha / max_alpha, 0.0);
   }
   const bool cmyk = decoded.interpretation() == VIPS_INTERPRETATION_CMYK;
-  if (decoded.get_typeof(VIPS_META_ICC_NAME) != 0 || cmyk) {
+  const std::string_view icc = EmbeddedProfile(decoded);
+  bool transformed = false;
+  if (cmyk || (!icc.empty() && !IsSrgbProfile(icc))) {
     try {
       // Built at once, so a profile lcms rejects fails here rather than mid-pipeline.
-      colour = colour.icc_import(VImage::option()
-                                     ->set("embedded", true)
-                                     ->set("input_profile", cmyk ? "cmyk" : "srgb")
-                                     ->set("intent", static_cast<int>(VIPS_INTENT_RELATIVE)));
-      w.imported = true;
+      colour = colour.icc_transform(
+          "srgb", VImage::option()
+                      ->set("embedded", true)
+                      ->set("input_profile", cmyk ? "cmyk" : "srgb")
+                      ->set("depth", 8)
+                      ->set("intent", static_cast<int>(VIPS_INTENT_RELATIVE)));
+      transformed = true;
     } catch (const vips::VError& e) {
       vips_error_clear();
-      spdlog::debug("colour: ICC import failed, ignoring the profile: {}", e.what());
+      spdlog::debug("colour: ICC transform failed, ignoring the profile: {}", e.what());
     }
   }
-  if (!w.imported) colour = DeviceToSrgb(colour);
+  colour = DeviceToSrgb(transformed ? colour.copy(VImage::option()->set(
+                                          "interpretation",
+                                          static_cast<int>(VIPS_INTERPRETATION_sRGB)))
+                                    : colour);
   if (w.has_alpha) {
     w.image = colour.bandjoin(alpha).premultiply(VImage::option()->set("max_alpha", kMaxAlpha));
   } else {
@@ -82,15 +113,7 @@ VImage ToSrgbRgba(const VImage& resized, const Working& space) {
     colour = straight.extract_band(0, VImage::option()->set("n", n));
     alpha = straight.extract_band(n).rint().cast(VIPS_FORMAT_UCHAR);
   }
-  if (space.imported) {
-    colour = colour
-                 .copy(VImage::option()->set("interpretation",
-                                             static_cast<int>(VIPS_INTERPRETATION_LAB)))
-                 .icc_export(VImage::option()
-                                 ->set("output_profile", "srgb")
-                                 ->set("depth", 8)
-                                 ->set("intent", static_cast<int>(VIPS_INTENT_RELATIVE)));
-  } else if (colour.format() != VIPS_FORMAT_UCHAR) {
+  if (colour.format() != VIPS_FORMAT_UCHAR) {
     colour = colour.rint().cast(VIPS_FORMAT_UCHAR);
   }
   VImage rgba = space.has_alpha ? colour.bandjoin(alpha) : colour.bandjoin_const({255.0});
