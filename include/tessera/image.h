@@ -25,7 +25,7 @@ struct Image {
 using PngText = std::vector<std::pair<std::string, std::string>>;
 
 struct PngOptions {
-  int zlib_level = 1;  // 0..9 (0: stored); with the Z_RLE strategy used, any level > 0 is alike
+  int zlib_level = 1;  // 0..9 (0: stored); with Huffman-only coding, any level > 0 is alike
 };
 
 // Encodes an 8-bit RGBA, non-interlaced PNG with the given tEXt chunks before the image data.

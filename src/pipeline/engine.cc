@@ -10,6 +10,7 @@
 #include "src/media/vips_loader.h"
 #include "src/pipeline/colour.h"
 #include "src/pipeline/decode.h"
+#include "src/pipeline/exif_preview.h"
 #include "src/pipeline/limits.h"
 #include "src/pipeline/plan.h"
 #include "src/pipeline/resize.h"
@@ -75,11 +76,20 @@ Result<ThumbnailSet> Engine::Thumbnail(const std::string& path, const std::vecto
   const pipeline::Plan plan = pipeline::MakePlan(probed.info, targets, probed.facts, quality);
   spdlog::debug("plan: {}: {}", path, plan.ToString());
 
+  // Quality::kFast may decode the camera's EXIF thumbnail instead of the photo.
+  std::optional<pipeline::PreviewSource> preview;
+  if (quality == Quality::kFast)
+    preview = pipeline::ExifPreview(path, bytes, probed.info, plan, targets);
+  const std::string_view source = preview ? std::string_view(preview->bytes) : bytes;
+  const ProbeInfo& source_info = preview ? preview->info : probed.info;
+  const pipeline::Plan& source_plan = preview ? preview->plan : plan;
+
   TESSERA_ASSIGN_OR_RETURN(const vips::VImage decoded,
-                           pipeline::DecodeOnce(path, bytes, probed.info, plan));
+                           pipeline::DecodeOnce(path, source, source_info, source_plan));
   spdlog::debug("decode: {}: {}x{} {} bands", path, decoded.width(), decoded.height(),
                 decoded.bands());
-  TESSERA_ASSIGN_OR_RETURN(std::vector<Image> images, DeriveAll(path, decoded, probed.info, plan));
+  TESSERA_ASSIGN_OR_RETURN(std::vector<Image> images,
+                           DeriveAll(path, decoded, source_info, source_plan));
   return ThumbnailSet{std::move(probed.info), std::move(images)};
 }
 
