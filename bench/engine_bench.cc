@@ -52,5 +52,22 @@ void BM_Sony4Sizes(benchmark::State& state) {
 }
 BENCHMARK(BM_Sony4Sizes)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond);
 
+// Time to refuse each decompression bomb of corpus/bad (after start-up: the engine is warm).
+// The target is under 50 ms each; the refusal happens on the header, before any decode.
+void BM_RefuseBomb(benchmark::State& state) {
+  static const char* const kBombs[] = {
+      "bad/png-bomb-50000x50000-1bit.png", "bad/png-header-50000x50000-rgba-truncated.png",
+      "bad/jpeg-sof-65000x65000-truncated.jpg", "bad/gif-screen-65535x65535-truncated.gif"};
+  const std::string file = testing::CorpusPath(kBombs[state.range(0)]);
+  state.SetLabel(kBombs[state.range(0)]);
+  const Engine engine;
+  for (auto _ : state) {
+    auto set = engine.Thumbnail(file, {Target::Square(256)});
+    if (set.ok()) state.SkipWithError("a bomb was decoded");
+    benchmark::DoNotOptimize(set);
+  }
+}
+BENCHMARK(BM_RefuseBomb)->DenseRange(0, 3)->Unit(benchmark::kMicrosecond);
+
 }  // namespace
 }  // namespace tessera
