@@ -1,16 +1,17 @@
 // `tessera thumbnail`: fill the freedesktop cache for files and folders, several at once.
+#include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "tessera/desktop.h"
 #include "tools/cli.h"
@@ -38,11 +39,21 @@ struct Tally {
   int generated = 0, up_to_date = 0, failed = 0, failed_before = 0, skipped = 0;
   void Add(Outcome o) {
     switch (o) {
-      case Outcome::kGenerated: ++generated; break;
-      case Outcome::kUpToDate: ++up_to_date; break;
-      case Outcome::kFailed: ++failed; break;
-      case Outcome::kFailedBefore: ++failed_before; break;
-      case Outcome::kSkipped: ++skipped; break;
+      case Outcome::kGenerated:
+        ++generated;
+        break;
+      case Outcome::kUpToDate:
+        ++up_to_date;
+        break;
+      case Outcome::kFailed:
+        ++failed;
+        break;
+      case Outcome::kFailedBefore:
+        ++failed_before;
+        break;
+      case Outcome::kSkipped:
+        ++skipped;
+        break;
     }
   }
   bool AnyFailed() const { return failed + failed_before > 0; }
@@ -58,15 +69,33 @@ nlohmann::json ToJson(const FileResult& r) {
   return j;
 }
 
+// The order to work in: largest files first, so that no big file starts last while the other
+// workers sit idle (longest-processing-time-first scheduling; file size stands in for the cost).
+std::vector<size_t> LargestFirst(const std::vector<std::string>& files) {
+  std::vector<std::pair<off_t, size_t>> by_size(files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    struct stat st {};
+    by_size[i] = {::stat(files[i].c_str(), &st) == 0 ? st.st_size : 0, i};
+  }
+  std::stable_sort(by_size.begin(), by_size.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<size_t> order;
+  order.reserve(files.size());
+  for (const auto& [size, index] : by_size) order.push_back(index);
+  return order;
+}
+
 // Runs `thumbnailer` over `files` with `jobs` workers; results keep the input order.
 std::vector<FileResult> RunAll(const DesktopThumbnailer& thumbnailer,
                                const std::vector<std::string>& files, unsigned jobs,
                                Progress& progress, bool report_errors) {
   std::vector<FileResult> results(files.size());
+  const std::vector<size_t> order = jobs > 1 ? LargestFirst(files) : std::vector<size_t>();
   std::atomic<size_t> next{0};
   std::mutex print_mu;
   auto worker = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < files.size();) {
+    for (size_t n; (n = next.fetch_add(1)) < files.size();) {
+      const size_t i = order.empty() ? n : order[n];
       results[i] = thumbnailer.Process(files[i]);
       const FileResult& r = results[i];
       if (report_errors && (r.outcome == Outcome::kFailed || r.outcome == Outcome::kSkipped)) {
@@ -128,10 +157,14 @@ int Run(const ThumbnailArgs& args) {
     nlohmann::json out;
     out["files"] = nlohmann::json::array();
     for (const FileResult& r : results) out["files"].push_back(ToJson(r));
-    out["summary"] = {{"files", results.size()},     {"generated", tally.generated},
-                      {"up_to_date", tally.up_to_date}, {"failed", tally.failed},
-                      {"failed_before", tally.failed_before}, {"skipped", tally.skipped},
-                      {"seconds", seconds},         {"cache", cache.base_dir()}};
+    out["summary"] = {{"files", results.size()},
+                      {"generated", tally.generated},
+                      {"up_to_date", tally.up_to_date},
+                      {"failed", tally.failed},
+                      {"failed_before", tally.failed_before},
+                      {"skipped", tally.skipped},
+                      {"seconds", seconds},
+                      {"cache", cache.base_dir()}};
     if (!list_errors.empty()) out["errors"] = list_errors;
     std::cout << out.dump(2) << std::endl;
   } else {
