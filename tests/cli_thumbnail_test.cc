@@ -1,11 +1,11 @@
 // `tessera thumbnail`, `lookup`, `info` and `clean` as a user runs them: the real binary on
 // real corpus photos, into a real freedesktop cache folder.
 #include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "src/core/test_corpus.h"
@@ -188,6 +188,21 @@ TEST_F(CliThumbnailTest, DraftExportLayout) {
   ASSERT_TRUE(Exists(draft)) << draft;
   EXPECT_EQ(Stat(draft).st_mtime, Stat(photo).st_mtime);
   EXPECT_EQ(Stat(draft).st_mode & 0777, 0640u);
+}
+
+TEST_F(CliThumbnailTest, DraftOnlyLowQualityWritesNoPersonalCache) {
+  TESSERA_REQUIRE_CORPUS_FILE("photos/forensics__IMG_20191224_234846.jpg");
+  const std::string photo = Photo("forensics__IMG_20191224_234846.jpg");
+  ProcessResult r = Tessera({"thumbnail", "--draft", "lq", "--draft-only", photo});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string draft = work_ / ".thumbnails/128x128/forensics__IMG_20191224_234846.jpg.lq.png";
+  ASSERT_TRUE(Exists(draft));
+  Result<Image> image = DecodePng(ReadFile(draft));
+  ASSERT_TRUE(image.ok());
+  EXPECT_EQ(image->width, 128);
+  EXPECT_EQ(image->height, 96);
+  EXPECT_FALSE(Exists(cache_home_.path() + "/thumbnails")) << "draft only";
+  EXPECT_FALSE(Exists(work_ / ".thumbnails/128x128/forensics__IMG_20191224_234846.jpg.hq.png"));
 }
 
 }  // namespace

@@ -31,6 +31,7 @@ struct ThumbnailArgs {
   std::string cache_dir;
   bool shared = false;
   std::string draft;
+  bool draft_only = false;
   uint64_t max_pixels = EngineOptions{}.max_pixels;
   bool no_fast_jpeg = false;
 };
@@ -125,6 +126,7 @@ int Run(const ThumbnailArgs& args) {
   if (!args.draft.empty()) {
     options.draft_export = true;
     options.draft_quality = args.draft == "lq" ? xdg::DraftQuality::kLow : xdg::DraftQuality::kHigh;
+    options.draft_only = args.draft_only;
   }
   EngineOptions engine_options;
   engine_options.max_pixels = args.max_pixels;
@@ -196,6 +198,9 @@ Command RegisterThumbnail(CLI::App& app) {
   sub->add_option("--draft", args->draft,
                   "Also export the 2001 draft layout (.thumbnails/WxH/name.hq.png) in hq or lq")
       ->check(CLI::IsMember({"hq", "lq"}));
+  sub->add_flag("--draft-only", args->draft_only,
+                "With --draft: write only the draft layout, not the freedesktop cache (lq then "
+                "uses the camera's EXIF thumbnail where it is large enough)");
   sub->add_option("--max-pixels", args->max_pixels, "Refuse images with more pixels than this")
       ->capture_default_str();
   sub->add_flag("--no-fast-jpeg", args->no_fast_jpeg,
