@@ -46,6 +46,14 @@ xdg::ThumbMeta MetaFromProbe(const ProbeInfo& probe) {
   return meta;
 }
 
+// True when the original is no longer the file we stat'ed before decoding it (a copy still in
+// progress, an editor saving): its thumbnail or failure would be keyed to the wrong mtime.
+bool ChangedSince(const xdg::Original& before) {
+  Result<xdg::Original> now = xdg::StatOriginal(before.path);
+  return !now.ok() || now->mtime != before.mtime || now->mtime_nsec != before.mtime_nsec ||
+         now->size != before.size;
+}
+
 }  // namespace
 
 FileResult ProcessOriginal(const std::string& path, const xdg::Cache& cache,
@@ -112,6 +120,11 @@ FileResult ProcessOriginal(const std::string& path, const xdg::Cache& cache,
                               ? Quality::kFast
                               : Quality::kQuality;
   Result<ThumbnailSet> set = thumbnail(targets, quality);
+  if (ChangedSince(original)) {
+    // Neither a thumbnail nor a failure record: both would describe a file that is gone.
+    return finish(Outcome::kFailed,
+                  Status::IOError("changed while it was being read; try again when it is still"));
+  }
   if (!set.ok()) {
     Status status = NameFile(set.status(), path);
     // Only a property of the file is remembered; a full disk or a missing library is not.

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "src/xdg/internal.h"
 #include "src/xdg/test_util.h"
@@ -23,6 +24,7 @@ struct FakeEngine {
   int width = 3000;
   int height = 2000;
   Status error;
+  std::function<void()> during;  // runs inside the call, as if while decoding
   int calls = 0;
   std::vector<Target> last_targets;
   Quality last_quality = Quality::kQuality;
@@ -30,6 +32,7 @@ struct FakeEngine {
   ThumbnailFn Fn() {
     return [this](const std::vector<Target>& targets, Quality quality) -> Result<ThumbnailSet> {
       ++calls;
+      if (during) during();
       last_targets = targets;
       last_quality = quality;
       if (!error.ok()) return error;
@@ -210,6 +213,27 @@ TEST_F(DesktopProcessTest, DraftExport) {
 TEST(OutcomeTest, Names) {
   EXPECT_EQ(OutcomeName(Outcome::kUpToDate), "up to date");
   EXPECT_EQ(OutcomeName(Outcome::kFailedBefore), "failed before");
+}
+
+// A file still being copied, or saved while we decode it, gets neither a thumbnail nor a
+// failure record: both would carry the mtime of a file that no longer exists.
+TEST_F(DesktopProcessTest, FileChangedDuringDecodeIsNeitherStoredNorRecorded) {
+  engine_.during = [this] { WriteFile(photo_, "jpeg bytes, and more of them"); };
+  FileResult result = Run();
+  EXPECT_EQ(result.outcome, Outcome::kFailed);
+  EXPECT_NE(result.status.message().find("changed while"), std::string::npos);
+  EXPECT_NE(result.status.message().find(photo_), std::string::npos);
+  EXPECT_FALSE(result.status.IsPermanentFileFailure());
+  const xdg::Original now = Original();
+  EXPECT_EQ(cache_.Find(now, ThumbSize::kLarge).state, LookupState::kMissing);
+  EXPECT_FALSE(cache_.HasFailure(now));
+
+  engine_.error = Status::Corrupt("premature end of data");  // a half-copied file
+  engine_.during = [this] { WriteFile(photo_, "jpeg bytes, complete now, longer"); };
+  result = Run();
+  EXPECT_EQ(result.outcome, Outcome::kFailed);
+  EXPECT_NE(access(cache_.FailurePath(Original().uri).c_str(), F_OK), 0)
+      << "a failure of a file being copied is not kept";
 }
 
 }  // namespace
