@@ -3,9 +3,9 @@
 // partial is left in the cache. Run under a generous timeout and address-space cap: a guard
 // against hangs and blow-ups, not a speed test.
 #include <dirent.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "src/core/test_corpus.h"
@@ -42,14 +42,13 @@ std::vector<std::string> BadFiles() {
 TEST(BadFilesTest, EveryFileGetsAThumbnailOrAClearErrorAndARecord) {
   TESSERA_REQUIRE_CORPUS_FILE("bad");
   TempDir cache_home;
-  std::vector<std::string> args = {TesseraBin(), "thumbnail", "--json", "-j", "2",
-                                   "--size", "all"};
+  std::vector<std::string> args = {TesseraBin(), "thumbnail", "--json", "-j", "2", "--size", "all"};
   const std::vector<std::string> names = BadFiles();
   ASSERT_GE(names.size(), 20u);
   for (const std::string& name : names) args.push_back(CorpusPath("bad/" + name));
   ProcessResult r = RunProcess(args, {.env = {{"XDG_CACHE_HOME", cache_home.path()}},
-                               .timeout_seconds = 300,
-                               .address_space_bytes = kAddressSpaceCap});
+                                      .timeout_seconds = 300,
+                                      .address_space_bytes = kAddressSpaceCap});
   ASSERT_EQ(r.exit_code, 1) << "some bad files must fail, and the process must not crash\n"
                             << r.err;
   nlohmann::json j = nlohmann::json::parse(r.out);
@@ -110,7 +109,7 @@ TEST(BadFilesTest, AnUnwritableCacheIsNotBlamedOnTheFile) {
   const std::string photo = work / "a.jpg";
   CopyFile(CorpusPath("photos/mate__Dune.jpg"), photo);
   ProcessResult r = RunProcess({TesseraBin(), "thumbnail", photo},
-                        {.env = {{"XDG_CACHE_HOME", home / "not-a-folder"}}});
+                               {.env = {{"XDG_CACHE_HOME", home / "not-a-folder"}}});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("a.jpg"));
   EXPECT_EQ(FilesUnder(home.path()).size(), 1u) << "nothing written anywhere";
@@ -121,7 +120,7 @@ TEST(BadFilesTest, ThumbnailerWritesNothingForABadFile) {
   TempDir work;
   const std::string out = work / "out.png";
   ProcessResult r = RunProcess({TesseraBin(), "thumbnailer", "-s", "256",
-                         CorpusPath("bad/truncated-50pct__TwoWings.png"), out});
+                                CorpusPath("bad/truncated-50pct__TwoWings.png"), out});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("truncated-50pct__TwoWings.png"));
   EXPECT_TRUE(FilesUnder(work.path()).empty()) << "no output, not even an empty file";

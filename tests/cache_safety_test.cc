@@ -1,11 +1,10 @@
 // The cache under stress and under other users: 16 processes writing the same thumbnail, any
 // umask, and an original the user may not read.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "src/core/test_corpus.h"
 #include "tessera/image.h"
@@ -30,7 +29,7 @@ TEST(CacheSafetyTest, SixteenProcessesOnOneFileLeaveOneValidThumbnailAndNoTemp) 
     pid_t pid = fork();
     if (pid == 0) {
       ProcessResult r = RunProcess({TesseraBin(), "thumbnail", "--force", "--size", "all", file},
-                            {.env = {{"XDG_CACHE_HOME", cache_home.path()}}});
+                                   {.env = {{"XDG_CACHE_HOME", cache_home.path()}}});
       _exit(r.exit_code);
     }
     children.push_back(pid);
@@ -58,7 +57,7 @@ TEST(CacheSafetyTest, PersonalCacheModesHoldUnderAnyUmask) {
     CopyFile(CorpusPath(kPhoto), file);
     chmod(file.c_str(), 0644);
     ProcessResult r = RunProcess({TesseraBin(), "thumbnail", file},
-                          {.env = {{"XDG_CACHE_HOME", cache_home.path()}}, .umask = mask});
+                                 {.env = {{"XDG_CACHE_HOME", cache_home.path()}}, .umask = mask});
     ASSERT_EQ(r.exit_code, 0) << "umask " << mask << ": " << r.err;
     const std::string base = cache_home.path() + "/thumbnails";
     EXPECT_EQ(Stat(base).st_mode & 0777, 0700u) << "umask " << mask;
@@ -80,15 +79,14 @@ TEST(CacheSafetyTest, SharedRepositoryIsReadAndWrittenOnlyWhenAsked) {
   EXPECT_FALSE(Exists(work / ".sh_thumbnails")) << "written without being asked";
 
   ASSERT_EQ(RunProcess({TesseraBin(), "thumbnail", "--force", "--shared", file}, env).exit_code, 0);
-  const std::string shared =
-      work / (".sh_thumbnails/large/" + xdg::Md5Hex("./b%20c.jpg") + ".png");
+  const std::string shared = work / (".sh_thumbnails/large/" + xdg::Md5Hex("./b%20c.jpg") + ".png");
   ASSERT_TRUE(Exists(shared));
   EXPECT_EQ(Stat(shared).st_mode & 0777, 0640u) << "the original's permissions";
 
   // With the personal cache emptied, lookup finds the shared one.
   TempDir empty_cache;
-  ProcessResult lookup = RunProcess({TesseraBin(), "lookup", file},
-                             {.env = {{"XDG_CACHE_HOME", empty_cache.path()}}});
+  ProcessResult lookup =
+      RunProcess({TesseraBin(), "lookup", file}, {.env = {{"XDG_CACHE_HOME", empty_cache.path()}}});
   EXPECT_EQ(lookup.exit_code, 0) << lookup.out;
   EXPECT_THAT(lookup.out, HasSubstr(".sh_thumbnails/large/"));
 }
@@ -104,9 +102,10 @@ TEST(CacheSafetyTest, UnreadableOriginalIsNeitherReadNorRecorded) {
   const std::string file = work / "secret.jpg";
   CopyFile(CorpusPath(kPhoto), file);
   chmod(file.c_str(), 0600);  // owned by root
-  ProcessResult r = RunProcess({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                         TesseraBin(), "thumbnail", file},
-                        {.env = {{"XDG_CACHE_HOME", cache_home.path()}, {"HOME", "/nonexistent"}}});
+  ProcessResult r =
+      RunProcess({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                  TesseraBin(), "thumbnail", file},
+                 {.env = {{"XDG_CACHE_HOME", cache_home.path()}, {"HOME", "/nonexistent"}}});
   if (r.exit_code == 127 || r.err.find("setpriv") != std::string::npos) {
     GTEST_SKIP() << "cannot drop privileges here: " << r.err;
   }

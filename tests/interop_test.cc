@@ -1,10 +1,9 @@
 // Interop with the desktop, both ways, with the real programs: GLib's `gio info` must report
 // our thumbnails valid (for awkward file names too), GNOME's thumbnail factory must accept them,
 // and a thumbnail GNOME wrote must be valid for us and never rewritten.
-#include <sys/stat.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "src/core/test_corpus.h"
 #include "tessera/xdg.h"
@@ -36,8 +35,13 @@ class InteropTest : public ::testing::Test {
 TEST_F(InteropTest, GioReportsOurThumbnailsValidForAwkwardNames) {
   TESSERA_REQUIRE_CORPUS_FILE(kPhoto);
   const std::string names[] = {
-      "plain.jpg",        "with space.jpg",    "per%cent.jpg", "hash#tag.jpg",
-      "what?.jpg",        "semi;colon[1].jpg", "ünïcödé 写真.jpg",
+      "plain.jpg",
+      "with space.jpg",
+      "per%cent.jpg",
+      "hash#tag.jpg",
+      "what?.jpg",
+      "semi;colon[1].jpg",
+      "ünïcödé 写真.jpg",
       "latin1-\xe9t\xe9.jpg",  // not UTF-8: each byte escaped on its own
       "amp&plus+eq=.jpg",
   };
@@ -58,8 +62,7 @@ TEST_F(InteropTest, GioFindsThumbnailsThroughDotDotPaths) {
   ASSERT_EQ(mkdir((work_ / "sub").c_str(), 0755), 0);
   const std::string file = work_ / "a.jpg";
   CopyFile(CorpusPath(kPhoto), file);
-  ProcessResult made =
-      RunProcess({TesseraBin(), "thumbnail", work_ / "sub/../a.jpg"}, Env());
+  ProcessResult made = RunProcess({TesseraBin(), "thumbnail", work_ / "sub/../a.jpg"}, Env());
   ASSERT_EQ(made.exit_code, 0) << made.err;
   EXPECT_THAT(GioThumbnailInfo(file).out, HasSubstr("thumbnail::is-valid: TRUE"));
 }
@@ -70,7 +73,8 @@ TEST_F(InteropTest, GnomeFactoryAcceptsOurs) {
   CopyFile(CorpusPath(kPhoto), file);
   ASSERT_EQ(RunProcess({TesseraBin(), "thumbnail", "--size", "all", file}, Env()).exit_code, 0);
   for (const char* size : {"normal", "large", "x-large", "xx-large"}) {
-    ProcessResult r = RunProcess({"/usr/bin/python3", FactoryScript(), "lookup", size, file}, Env());
+    ProcessResult r =
+        RunProcess({"/usr/bin/python3", FactoryScript(), "lookup", size, file}, Env());
     EXPECT_EQ(r.exit_code, 0) << size << ": " << r.err;
     EXPECT_THAT(r.out, HasSubstr(std::string("/thumbnails/") + size + "/")) << size;
   }
@@ -80,10 +84,11 @@ TEST_F(InteropTest, ThumbnailsGnomeWroteAreValidForUsAndNotRewritten) {
   TESSERA_REQUIRE_CORPUS_FILE(kPhoto);
   const std::string file = work_ / "theirs.jpg";
   CopyFile(CorpusPath(kPhoto), file);
-  ProcessResult saved = RunProcess({"/usr/bin/python3", FactoryScript(), "save", "large", file}, Env());
+  ProcessResult saved =
+      RunProcess({"/usr/bin/python3", FactoryScript(), "save", "large", file}, Env());
   ASSERT_EQ(saved.exit_code, 0) << saved.err;
-  const std::string thumb = cache_home_.path() + "/thumbnails/large/" +
-                            xdg::Md5Hex(xdg::CanonicalUri(file)) + ".png";
+  const std::string thumb =
+      cache_home_.path() + "/thumbnails/large/" + xdg::Md5Hex(xdg::CanonicalUri(file)) + ".png";
   ASSERT_TRUE(Exists(thumb));
   const struct stat before = Stat(thumb);
 
@@ -104,24 +109,25 @@ TEST_F(InteropTest, TumblerStyleFractionalMTimeIsValidForUs) {
   const std::string file = work_ / "xfce.jpg";
   CopyFile(CorpusPath(kPhoto), file);
   ASSERT_EQ(RunProcess({TesseraBin(), "thumbnail", file}, Env()).exit_code, 0);
-  const std::string thumb = cache_home_.path() + "/thumbnails/large/" +
-                            xdg::Md5Hex(xdg::CanonicalUri(file)) + ".png";
+  const std::string thumb =
+      cache_home_.path() + "/thumbnails/large/" + xdg::Md5Hex(xdg::CanonicalUri(file)) + ".png";
   // Re-key the thumbnail as tumbler would, with an RGB image and a fractional mtime.
   const std::string mtime = std::to_string(Stat(file).st_mtime) + ".123456";
   ProcessResult rekey =
       RunProcess({"vips", "extract_band", thumb, work_ / "rgb.png[strip]", "0", "--n", "3"}, Env());
   ASSERT_EQ(rekey.exit_code, 0) << rekey.err;
-  ProcessResult tagged = RunProcess({"/usr/bin/python3", "-c",
-                              "import sys, zlib, struct\n"
-                              "data = open(sys.argv[1],'rb').read()\n"
-                              "def chunk(t, b): return struct.pack('>I', len(b)) + t + b + "
-                              "struct.pack('>I', zlib.crc32(t + b))\n"
-                              "text = b''.join(chunk(b'tEXt', k.encode() + b'\\0' + v.encode()) "
-                              "for k, v in [('Thumb::URI', sys.argv[3]), ('Thumb::MTime', "
-                              "sys.argv[4])])\n"
-                              "open(sys.argv[2],'wb').write(data[:33] + text + data[33:])\n",
-                              work_ / "rgb.png", thumb, xdg::CanonicalUri(file), mtime},
-                             Env());
+  ProcessResult tagged =
+      RunProcess({"/usr/bin/python3", "-c",
+                  "import sys, zlib, struct\n"
+                  "data = open(sys.argv[1],'rb').read()\n"
+                  "def chunk(t, b): return struct.pack('>I', len(b)) + t + b + "
+                  "struct.pack('>I', zlib.crc32(t + b))\n"
+                  "text = b''.join(chunk(b'tEXt', k.encode() + b'\\0' + v.encode()) "
+                  "for k, v in [('Thumb::URI', sys.argv[3]), ('Thumb::MTime', "
+                  "sys.argv[4])])\n"
+                  "open(sys.argv[2],'wb').write(data[:33] + text + data[33:])\n",
+                  work_ / "rgb.png", thumb, xdg::CanonicalUri(file), mtime},
+                 Env());
   ASSERT_EQ(tagged.exit_code, 0) << tagged.err;
   ProcessResult lookup = RunProcess({TesseraBin(), "lookup", file}, Env());
   EXPECT_EQ(lookup.exit_code, 0) << lookup.out << lookup.err;

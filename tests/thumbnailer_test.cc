@@ -44,7 +44,8 @@ TEST(ThumbnailerTest, AcceptsAPlainPathAndLargerSizes) {
 
 TEST(ThumbnailerTest, InstallPutsTheEntryInShareThumbnailers) {
   TempDir prefix;
-  ProcessResult r = RunProcess({"cmake", "--install", TESSERA_BUILD_DIR, "--prefix", prefix.path()});
+  ProcessResult r =
+      RunProcess({"cmake", "--install", TESSERA_BUILD_DIR, "--prefix", prefix.path()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string entry = prefix / "share/thumbnailers/tessera.thumbnailer";
   ASSERT_TRUE(Exists(entry));

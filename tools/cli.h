@@ -3,16 +3,15 @@
 #ifndef TESSERA_TOOLS_CLI_H_
 #define TESSERA_TOOLS_CLI_H_
 
-#include <functional>
-
 #include <CLI/CLI.hpp>
+#include <functional>
 
 namespace tessera::cli {
 
 // Exit statuses, the same for every subcommand.
-inline constexpr int kExitOk = 0;       // everything asked for was done
-inline constexpr int kExitFailed = 1;   // some file failed (each named on stderr)
-inline constexpr int kExitUsage = 2;    // the command line itself was wrong
+inline constexpr int kExitOk = 0;      // everything asked for was done
+inline constexpr int kExitFailed = 1;  // some file failed (each named on stderr)
+inline constexpr int kExitUsage = 2;   // the command line itself was wrong
 
 // A registered subcommand: its parser and what runs it once parsed.
 struct Command {

@@ -1,7 +1,6 @@
 // `tessera clean`: remove orphaned, old, or over-budget thumbnails.
 #include <cstdio>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "tessera/xdg.h"

@@ -1,7 +1,6 @@
 // `tessera info`: what the probe sees in a file, or the keys of a thumbnail PNG.
 #include <cstdio>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "tessera/engine.h"

@@ -10,10 +10,14 @@ namespace {
 
 std::string_view StateName(xdg::LookupState state) {
   switch (state) {
-    case xdg::LookupState::kValid: return "valid";
-    case xdg::LookupState::kMissing: return "missing";
-    case xdg::LookupState::kStale: return "stale";
-    case xdg::LookupState::kFailed: return "failed";
+    case xdg::LookupState::kValid:
+      return "valid";
+    case xdg::LookupState::kMissing:
+      return "missing";
+    case xdg::LookupState::kStale:
+      return "stale";
+    case xdg::LookupState::kFailed:
+      return "failed";
   }
   return "?";
 }

@@ -17,8 +17,8 @@ namespace {
 Result<std::string> InputPath(const std::string& input) {
   if (input.find("://") == std::string::npos) return input;
   GError* error = nullptr;
-  std::unique_ptr<char, decltype(&g_free)> path(
-      g_filename_from_uri(input.c_str(), nullptr, &error), &g_free);
+  std::unique_ptr<char, decltype(&g_free)> path(g_filename_from_uri(input.c_str(), nullptr, &error),
+                                                &g_free);
   if (!path) {
     std::string message = error ? error->message : "not a local file URI";
     g_clear_error(&error);

@@ -1,11 +1,11 @@
 #include "tools/common.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <system_error>
-
-#include <fmt/format.h>
 
 namespace tessera::cli {
 

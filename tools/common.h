@@ -18,7 +18,8 @@ xdg::CacheOptions CacheOptionsFor(const std::string& dir);
 
 // Expands the command line's paths into files, in a stable order. Folders are listed (their
 // subfolders too when `recursive`), skipping hidden files and folders (.thumbnails,
-// .sh_thumbnails among them); paths named on the command line are always taken. Paths that cannot be listed are reported in `errors` as "<path>: <reason>".
+// .sh_thumbnails among them); paths named on the command line are always taken. Paths that cannot
+// be listed are reported in `errors` as "<path>: <reason>".
 std::vector<std::string> ExpandPaths(const std::vector<std::string>& paths, bool recursive,
                                      std::vector<std::string>* errors);
 

@@ -1,9 +1,9 @@
 // tessera: correct thumbnails, fast, into the freedesktop cache.
-#include <cstdio>
-#include <string>
-
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <string>
 
 #include "tessera/engine.h"
 #include "tools/cli.h"
@@ -16,8 +16,8 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", verbose, "Log decisions (the plan of each thumbnail) to stderr");
 
   const tessera::cli::Command commands[] = {
-      tessera::cli::RegisterThumbnail(app), tessera::cli::RegisterLookup(app),
-      tessera::cli::RegisterInfo(app),      tessera::cli::RegisterClean(app),
+      tessera::cli::RegisterThumbnail(app),   tessera::cli::RegisterLookup(app),
+      tessera::cli::RegisterInfo(app),        tessera::cli::RegisterClean(app),
       tessera::cli::RegisterThumbnailer(app),
   };
 

@@ -1,9 +1,9 @@
 #include "tools/progress.h"
 
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <string>
-
-#include <fmt/format.h>
 
 namespace tessera::cli {
 

@@ -14,26 +14,26 @@ namespace tessera {
 
 struct DesktopOptions {
   std::vector<xdg::ThumbSize> sizes = {xdg::ThumbSize::kLarge};
-  bool force = false;            // regenerate even when valid; ignore failure records
-  bool draft_export = false;     // also (or instead) write the 2001 draft layout
-  bool draft_only = false;       // write only the draft layout, not the personal cache
+  bool force = false;         // regenerate even when valid; ignore failure records
+  bool draft_export = false;  // also (or instead) write the 2001 draft layout
+  bool draft_only = false;    // write only the draft layout, not the personal cache
   xdg::DraftQuality draft_quality = xdg::DraftQuality::kHigh;
   std::vector<int> draft_edges = {128};  // which of xdg::kDraftSizes the draft export writes
 };
 
 enum class Outcome {
-  kGenerated,      // at least one size written
-  kUpToDate,       // every requested size already valid
-  kFailedBefore,   // a failure record for this mtime/size exists; not retried
-  kFailed,         // generation failed now (a failure record was written if permanent)
-  kSkipped,        // not a thumbnailable original (inside a cache, not a regular file)
+  kGenerated,     // at least one size written
+  kUpToDate,      // every requested size already valid
+  kFailedBefore,  // a failure record for this mtime/size exists; not retried
+  kFailed,        // generation failed now (a failure record was written if permanent)
+  kSkipped,       // not a thumbnailable original (inside a cache, not a regular file)
 };
 std::string_view OutcomeName(Outcome outcome);
 
 struct FileResult {
   std::string path;
   Outcome outcome = Outcome::kFailed;
-  Status status;                      // the reason, for kFailed / kFailedBefore / kSkipped
+  Status status;  // the reason, for kFailed / kFailedBefore / kSkipped
   std::vector<xdg::ThumbSize> written;
   std::string mime_type;
 };

@@ -19,9 +19,9 @@ struct ProbeInfo {
                           // "tiff", "svg", "pdf"
   int width = 0;          // as stored, before orientation (vector formats: as declared)
   int height = 0;
-  int orientation = 1;    // EXIF orientation 1..8 that will be applied (always 1 for HEIF/AVIF,
-                          // whose irot/imir the decoder applies itself)
-  int pages = 1;          // pages (PDF, TIFF) or frames (GIF, animated WebP)
+  int orientation = 1;  // EXIF orientation 1..8 that will be applied (always 1 for HEIF/AVIF,
+                        // whose irot/imir the decoder applies itself)
+  int pages = 1;        // pages (PDF, TIFF) or frames (GIF, animated WebP)
   int bands = 0;
   int bits_per_sample = 8;
   bool has_alpha = false;

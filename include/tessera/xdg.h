@@ -15,8 +15,8 @@
 namespace tessera::xdg {
 
 enum class ThumbSize { kNormal, kLarge, kXLarge, kXXLarge };
-inline constexpr ThumbSize kAllSizes[] = {ThumbSize::kNormal, ThumbSize::kLarge,
-                                          ThumbSize::kXLarge, ThumbSize::kXXLarge};
+inline constexpr ThumbSize kAllSizes[] = {ThumbSize::kNormal, ThumbSize::kLarge, ThumbSize::kXLarge,
+                                          ThumbSize::kXXLarge};
 
 std::string_view SizeDirName(ThumbSize size);  // "normal", "large", "x-large", "xx-large"
 int SizePixels(ThumbSize size);                // 128, 256, 512, 1024
@@ -40,11 +40,11 @@ std::string Md5Hex(std::string_view text);
 
 // A stat of the original, taken once and used for keys and validity.
 struct Original {
-  std::string path;  // absolute, normalised
-  std::string uri;   // canonical
-  int64_t mtime = 0; // integer seconds
+  std::string path;   // absolute, normalised
+  std::string uri;    // canonical
+  int64_t mtime = 0;  // integer seconds
   uint64_t size = 0;
-  uint32_t mode = 0; // st_mode
+  uint32_t mode = 0;       // st_mode
   int64_t mtime_nsec = 0;  // the mtime's nanoseconds, copied to the 2001 draft's files
 };
 // Fails (NotFound, PermissionDenied) when the file cannot be stat'ed or read by this user,
@@ -56,7 +56,7 @@ struct ThumbMeta {
   std::string mime_type;
   int image_width = 0;  // 0: omitted
   int image_height = 0;
-  int pages = 0;         // Thumb::Document::Pages, written when > 0 and for documents
+  int pages = 0;            // Thumb::Document::Pages, written when > 0 and for documents
   double movie_length = 0;  // Thumb::Movie::Length in seconds, written when > 0
 };
 
@@ -75,9 +75,9 @@ struct Lookup {
 };
 
 struct CacheOptions {
-  std::string base_dir;              // default: DefaultCacheDir()
-  bool write_shared = false;         // also write .sh_thumbnails/ beside the original
-  bool read_shared = true;           // consult .sh_thumbnails/ when the personal cache misses
+  std::string base_dir;       // default: DefaultCacheDir()
+  bool write_shared = false;  // also write .sh_thumbnails/ beside the original
+  bool read_shared = true;    // consult .sh_thumbnails/ when the personal cache misses
 };
 
 // The personal thumbnail cache. Thread-safe; many processes may share one base_dir.
@@ -86,7 +86,8 @@ class Cache {
   explicit Cache(CacheOptions options = {});
 
   const std::string& base_dir() const { return options_.base_dir; }
-  std::string ThumbnailPath(const std::string& uri, ThumbSize size) const;  // <base>/<size>/<md5>.png
+  std::string ThumbnailPath(const std::string& uri,
+                            ThumbSize size) const;        // <base>/<size>/<md5>.png
   std::string FailurePath(const std::string& uri) const;  // <base>/fail/tessera-<ver>/<md5>.png
 
   // True when `path` lies inside a thumbnail cache (this one, or any .thumbnails /
@@ -120,9 +121,9 @@ Status MakeDirs(const std::string& path, uint32_t mode);
 
 // --- Cleanup ---
 struct CleanOptions {
-  bool remove_orphans = true;       // thumbnails whose original (file:// URI) is gone
-  int older_than_days = -1;         // remove thumbnails not modified for this long; <0: off
-  int64_t max_total_bytes = -1;     // trim to this budget, oldest first; <0: off
+  bool remove_orphans = true;    // thumbnails whose original (file:// URI) is gone
+  int older_than_days = -1;      // remove thumbnails not modified for this long; <0: off
+  int64_t max_total_bytes = -1;  // trim to this budget, oldest first; <0: off
   bool dry_run = false;
 };
 struct CleanReport {

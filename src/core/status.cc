@@ -1,23 +1,32 @@
 #include "tessera/status.h"
 
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 namespace tessera {
 
 std::string_view StatusCodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "ok";
-    case StatusCode::kNotFound: return "not found";
-    case StatusCode::kInvalidArgument: return "invalid argument";
-    case StatusCode::kUnsupported: return "unsupported";
-    case StatusCode::kCorrupt: return "corrupt";
-    case StatusCode::kTooLarge: return "too large";
-    case StatusCode::kPermissionDenied: return "permission denied";
-    case StatusCode::kIOError: return "I/O error";
-    case StatusCode::kInternal: return "internal error";
+    case StatusCode::kOk:
+      return "ok";
+    case StatusCode::kNotFound:
+      return "not found";
+    case StatusCode::kInvalidArgument:
+      return "invalid argument";
+    case StatusCode::kUnsupported:
+      return "unsupported";
+    case StatusCode::kCorrupt:
+      return "corrupt";
+    case StatusCode::kTooLarge:
+      return "too large";
+    case StatusCode::kPermissionDenied:
+      return "permission denied";
+    case StatusCode::kIOError:
+      return "I/O error";
+    case StatusCode::kInternal:
+      return "internal error";
   }
   return "unknown";
 }
@@ -30,10 +39,13 @@ Status Status::FromErrno(int err, std::string_view context) {
   std::string msg = fmt::format("{}: {}", context, std::strerror(err));
   switch (err) {
     case ENOENT:
-    case ENOTDIR: return NotFound(std::move(msg));
+    case ENOTDIR:
+      return NotFound(std::move(msg));
     case EACCES:
-    case EPERM: return PermissionDenied(std::move(msg));
-    default: return IOError(std::move(msg));
+    case EPERM:
+      return PermissionDenied(std::move(msg));
+    default:
+      return IOError(std::move(msg));
   }
 }
 

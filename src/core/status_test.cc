@@ -1,8 +1,8 @@
 #include "tessera/status.h"
 
-#include <cerrno>
-
 #include <gtest/gtest.h>
+
+#include <cerrno>
 
 namespace tessera {
 namespace {

@@ -80,22 +80,22 @@ Working ToWorkingSpace(const VImage& decoded) {
   if (cmyk || (!icc.empty() && !IsSrgbProfile(icc))) {
     try {
       // Built at once, so a profile lcms rejects fails here rather than mid-pipeline.
-      colour = colour.icc_transform(
-          "srgb", VImage::option()
-                      ->set("embedded", true)
-                      ->set("input_profile", cmyk ? "cmyk" : "srgb")
-                      ->set("depth", 8)
-                      ->set("intent", static_cast<int>(VIPS_INTENT_RELATIVE)));
+      colour =
+          colour.icc_transform("srgb", VImage::option()
+                                           ->set("embedded", true)
+                                           ->set("input_profile", cmyk ? "cmyk" : "srgb")
+                                           ->set("depth", 8)
+                                           ->set("intent", static_cast<int>(VIPS_INTENT_RELATIVE)));
       transformed = true;
     } catch (const vips::VError& e) {
       vips_error_clear();
       spdlog::debug("colour: ICC transform failed, ignoring the profile: {}", e.what());
     }
   }
-  colour = DeviceToSrgb(transformed ? colour.copy(VImage::option()->set(
-                                          "interpretation",
-                                          static_cast<int>(VIPS_INTERPRETATION_sRGB)))
-                                    : colour);
+  colour =
+      DeviceToSrgb(transformed ? colour.copy(VImage::option()->set(
+                                     "interpretation", static_cast<int>(VIPS_INTERPRETATION_sRGB)))
+                               : colour);
   if (w.has_alpha) {
     w.image = colour.bandjoin(alpha).premultiply(VImage::option()->set("max_alpha", kMaxAlpha));
   } else {

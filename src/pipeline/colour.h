@@ -10,7 +10,6 @@
 #define TESSERA_PIPELINE_COLOUR_H_
 
 #include <string_view>
-
 #include <vips/vips8>
 
 namespace tessera::pipeline {

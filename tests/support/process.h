@@ -18,9 +18,9 @@ struct ProcessOptions {
   std::map<std::string, std::string> env;  // set these (an empty value stays set, empty)
   std::vector<std::string> unset_env;      // and remove these
   std::string cwd;
-  int umask = -1;                          // >= 0: the child's umask
-  int timeout_seconds = 120;               // killed (SIGKILL) after this: a guard, not a speed test
-  long long address_space_bytes = 0;       // > 0: RLIMIT_AS for the child
+  int umask = -1;                     // >= 0: the child's umask
+  int timeout_seconds = 120;          // killed (SIGKILL) after this: a guard, not a speed test
+  long long address_space_bytes = 0;  // > 0: RLIMIT_AS for the child
 };
 
 // Runs argv[0] (found on PATH) and waits. Output is captured whole.
