@@ -40,7 +40,7 @@ Result<std::vector<Image>> DeriveAll(const std::string& path, const vips::VImage
     for (int index : plan.cascade) {
       const pipeline::Size out = plan.outputs[index];
       const pipeline::Size stored = swap ? pipeline::Size{out.height, out.width} : out;
-      source = pipeline::ResizeExact(source, stored, plan.kernel).copy_memory();
+      source = pipeline::Materialize(pipeline::ResizeExact(source, stored, plan.kernel));
       const vips::VImage rgba = pipeline::ToSrgbRgba(source, space);
       images[index] = pipeline::ToImage(pipeline::Orient(rgba, probe.orientation));
     }
