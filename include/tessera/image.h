@@ -24,12 +24,8 @@ struct Image {
 // PNG text chunks written as uncompressed tEXt, in order.
 using PngText = std::vector<std::pair<std::string, std::string>>;
 
-struct PngOptions {
-  int zlib_level = 1;  // 0..9 (0: stored); with Huffman-only coding, any level > 0 is alike
-};
-
 // Encodes an 8-bit RGBA, non-interlaced PNG with the given tEXt chunks before the image data.
-Result<std::string> EncodePng(const Image& image, const PngText& text, PngOptions options = {});
+Result<std::string> EncodePng(const Image& image, const PngText& text);
 
 // Decodes any PNG (RGB, grey, palette, 16-bit, interlaced) to 8-bit RGBA, for tests and for
 // reading others' thumbnails.

@@ -1,11 +1,8 @@
-// PNG with libpng. libpng reports errors by longjmp: every function that calls into libpng keeps
-// only trivially destructible locals between its setjmp and the libpng calls, and owns the
-// png_struct through a guard created before the setjmp.
-#include "src/pipeline/png_codec.h"
-
+// Reading PNG with libpng (writing is png_writer.cc). libpng reports errors by longjmp: every
+// function that calls into libpng keeps only trivially destructible locals between its setjmp and
+// the libpng calls, and owns the png_struct through a guard created before the setjmp.
 #include <fmt/format.h>
 #include <png.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -16,6 +13,9 @@
 #include <sstream>
 #include <vector>
 
+#include "src/pipeline/png_writer.h"
+#include "tessera/image.h"
+
 namespace tessera {
 namespace {
 
@@ -24,7 +24,6 @@ struct PngContext {
   char error[256] = "";
   const std::string* input = nullptr;  // for reading from memory
   size_t offset = 0;
-  std::string* output = nullptr;  // for writing to memory
 };
 
 void OnError(png_structp png, png_const_charp message) {
@@ -34,12 +33,6 @@ void OnError(png_structp png, png_const_charp message) {
 }
 void OnWarning(png_structp, png_const_charp) {}
 
-void WriteToString(png_structp png, png_bytep data, size_t length) {
-  auto* ctx = static_cast<PngContext*>(png_get_io_ptr(png));
-  ctx->output->append(reinterpret_cast<const char*>(data), length);
-}
-void FlushNothing(png_structp) {}
-
 void ReadFromString(png_structp png, png_bytep data, size_t length) {
   auto* ctx = static_cast<PngContext*>(png_get_io_ptr(png));
   if (ctx->input->size() - ctx->offset < length) png_error(png, "truncated PNG data");
@@ -47,35 +40,12 @@ void ReadFromString(png_structp png, png_bytep data, size_t length) {
   ctx->offset += length;
 }
 
-struct WriteGuard {
-  png_structp png = nullptr;
-  png_infop info = nullptr;
-  ~WriteGuard() { png_destroy_write_struct(&png, &info); }
-};
 struct ReadGuard {
   png_structp png = nullptr;
   png_infop info = nullptr;
   png_infop end = nullptr;
   ~ReadGuard() { png_destroy_read_struct(&png, &info, &end); }
 };
-
-int LibpngFilter(PngFilter filter) {
-  switch (filter) {
-    case PngFilter::kNone:
-      return PNG_FILTER_NONE;
-    case PngFilter::kSub:
-      return PNG_FILTER_SUB;
-    case PngFilter::kUp:
-      return PNG_FILTER_UP;
-    case PngFilter::kAvg:
-      return PNG_FILTER_AVG;
-    case PngFilter::kPaeth:
-      return PNG_FILTER_PAETH;
-    case PngFilter::kAll:
-      return PNG_ALL_FILTERS;
-  }
-  return PNG_FILTER_SUB;
-}
 
 // Decoding refuses images above this many pixels (1 GiB of RGBA).
 constexpr uint64_t kMaxDecodePixels = 1ull << 28;
@@ -122,23 +92,6 @@ bool HasTextAfterImageData(const std::string& bytes) {
 // The libpng call sequences. Each runs under its own setjmp and holds no C++ objects, so a
 // longjmp skips no destructor and clobbers nothing the caller still uses. False after a libpng
 // error, whose message is in ctx.error.
-bool WriteAll(WriteGuard& g, PngContext& ctx, const Image& image, png_text* text, int text_count,
-              png_bytep* rows, int level, int filter) {
-  if (setjmp(png_jmpbuf(g.png))) return false;
-  png_set_write_fn(g.png, &ctx, WriteToString, FlushNothing);
-  png_set_compression_level(g.png, level);
-  // Huffman coding only, no string matching: on filtered photo rows it is as small as level
-  // 1's full search and about twice as fast (see kDefaultPngFilter's measurements).
-  png_set_compression_strategy(g.png, Z_HUFFMAN_ONLY);
-  png_set_filter(g.png, PNG_FILTER_TYPE_BASE, filter);
-  png_set_IHDR(g.png, g.info, image.width, image.height, 8, PNG_COLOR_TYPE_RGBA, PNG_INTERLACE_NONE,
-               PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
-  if (text_count > 0) png_set_text(g.png, g.info, text, text_count);
-  png_write_info(g.png, g.info);  // IHDR and the tEXt chunks, before any IDAT
-  png_write_image(g.png, rows);
-  png_write_end(g.png, nullptr);
-  return true;
-}
 
 // Reads the header and sets up conversion of any PNG to 8-bit RGBA.
 bool ReadRgbaHeader(ReadGuard& g, png_uint_32* width, png_uint_32* height) {
@@ -209,47 +162,8 @@ bool IsPng(const std::string& bytes) {
 
 }  // namespace
 
-Result<std::string> EncodePngWithFilter(const Image& image, const PngText& text, PngOptions options,
-                                        PngFilter filter) {
-  if (image.width <= 0 || image.height <= 0 ||
-      image.rgba.size() != image.stride() * static_cast<size_t>(image.height)) {
-    return Status::InvalidArgument(fmt::format("encode png: bad image {}x{} with {} bytes",
-                                               image.width, image.height, image.rgba.size()));
-  }
-  // The text array points into `text`, which outlives the libpng calls.
-  std::vector<png_text> chunks(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    const auto& [key, value] = text[i];
-    if (key.empty() || key.size() > 79) {
-      return Status::InvalidArgument(fmt::format("encode png: bad text key '{}'", key));
-    }
-    chunks[i] = png_text{};
-    chunks[i].compression = PNG_TEXT_COMPRESSION_NONE;  // tEXt: GLib reads nothing else
-    chunks[i].key = const_cast<char*>(key.c_str());
-    chunks[i].text = const_cast<char*>(value.c_str());
-    chunks[i].text_length = value.size();
-  }
-  std::vector<png_bytep> rows(image.height);
-  for (int y = 0; y < image.height; ++y) {
-    rows[y] = const_cast<png_bytep>(image.rgba.data() + y * image.stride());
-  }
-  std::string out;
-  out.reserve(image.rgba.size() / 2 + 1024);
-  PngContext ctx;
-  ctx.output = &out;
-  WriteGuard guard;
-  guard.png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &ctx, OnError, OnWarning);
-  if (guard.png != nullptr) guard.info = png_create_info_struct(guard.png);
-  if (guard.info == nullptr) return Status::Internal("encode png: out of memory");
-  if (!WriteAll(guard, ctx, image, chunks.data(), static_cast<int>(chunks.size()), rows.data(),
-                std::clamp(options.zlib_level, 0, 9), LibpngFilter(filter))) {
-    return Status::Internal(fmt::format("encode png: {}", ctx.error));
-  }
-  return out;
-}
-
-Result<std::string> EncodePng(const Image& image, const PngText& text, PngOptions options) {
-  return EncodePngWithFilter(image, text, options, kDefaultPngFilter);
+Result<std::string> EncodePng(const Image& image, const PngText& text) {
+  return WritePng(image, text);
 }
 
 Result<Image> DecodePng(const std::string& bytes) {
