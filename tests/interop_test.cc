@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 
 #include "src/core/test_corpus.h"
+#include "src/core/test_fs.h"
 #include "tessera/xdg.h"
-#include "tests/support/fixtures.h"
 #include "tests/support/process.h"
 
 namespace tessera::testing {

@@ -4,9 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "src/core/test_corpus.h"
+#include "src/core/test_fs.h"
 #include "tessera/image.h"
 #include "tessera/xdg.h"
-#include "tests/support/fixtures.h"
 #include "tests/support/process.h"
 
 namespace tessera::testing {

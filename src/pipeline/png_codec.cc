@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 #include <png.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -13,7 +12,6 @@
 #include <sstream>
 #include <vector>
 
-#include "src/pipeline/png_writer.h"
 #include "tessera/image.h"
 
 namespace tessera {
@@ -161,10 +159,6 @@ bool IsPng(const std::string& bytes) {
 }
 
 }  // namespace
-
-Result<std::string> EncodePng(const Image& image, const PngText& text) {
-  return WritePng(image, text);
-}
 
 Result<Image> DecodePng(const std::string& bytes) {
   if (!IsPng(bytes)) return Status::Corrupt("decode png: not a PNG file");

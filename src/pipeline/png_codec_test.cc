@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "src/pipeline/png_writer.h"
 #include "tessera/image.h"
 
 namespace tessera {

@@ -11,40 +11,15 @@
 #include <fstream>
 #include <string>
 
+#include "src/core/test_fs.h"
 #include "tessera/image.h"
 #include "tessera/xdg.h"
 
 namespace tessera::xdg::testing {
 
-// A fresh folder under /tmp, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = "/tmp/tessera_xdg_XXXXXX";
-    path_ = mkdtemp(pattern.data());
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-inline void WriteFile(const std::string& path, const std::string& bytes) {
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
-
-inline std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using ::tessera::testing::ReadFile;
+using ::tessera::testing::TempDir;
+using ::tessera::testing::WriteFile;
 
 inline void SetMTime(const std::string& path, time_t seconds) {
   struct timeval times[2] = {{seconds, 0}, {seconds, 0}};
