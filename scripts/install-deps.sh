@@ -19,10 +19,14 @@ BUILD=(
   libpng-dev libturbojpeg0-dev libjpeg62-turbo-dev libexif-dev liblcms2-dev libisal-dev zlib1g-dev
   libfmt-dev libspdlog-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev shared-mime-info
+  libavformat-dev libavcodec-dev libavfilter-dev libswscale-dev libavutil-dev
+  libraw-dev libmagick++-6.q16-dev libseccomp-dev
 )
 # npm: make-corpus.sh fetches three npm packages with real camera JPEGs (without npm the
 # corpus lacks several photos and orientation samples, and corpus tests would fail in CI).
-TEST=(python3 python3-gi gir1.2-gnomedesktop-3.0 gir1.2-gdkpixbuf-2.0 dbus libvips-tools npm)
+# ffmpeg and imagemagick: tests derive an HDR clip and PSD/TGA/ICO/... samples at run time.
+TEST=(python3 python3-gi gir1.2-gnomedesktop-3.0 gir1.2-gdkpixbuf-2.0 dbus libvips-tools npm
+      ffmpeg imagemagick)
 BENCH=(nodejs npm libvips-tools imagemagick ffmpegthumbnailer time)
 
 want=("${BUILD[@]}")

@@ -53,7 +53,22 @@ TEST(ThumbnailerTest, InstallPutsTheEntryInShareThumbnailers) {
   EXPECT_THAT(text, HasSubstr("[Thumbnailer Entry]"));
   EXPECT_THAT(text, HasSubstr("thumbnailer -s %s %u %o"));
   EXPECT_THAT(text, HasSubstr("image/jpeg;"));
+  EXPECT_THAT(text, HasSubstr("video/mp4;"));
+  EXPECT_THAT(text, HasSubstr("image/x-adobe-dng;"));
+  EXPECT_THAT(text, HasSubstr("image/vnd.adobe.photoshop;"));
   EXPECT_TRUE(Exists(prefix / "bin/tessera"));
+  EXPECT_TRUE(Exists(prefix / "libexec/tessera/tessera-helper"));
+  // The installed command finds its installed helper (relative to itself, so any prefix works)
+  // and not the build tree's.
+  TempDir work;
+  WriteFile(work / "a.svg",
+            "<svg xmlns='http://www.w3.org/2000/svg' width='40' height='20'>"
+            "<rect width='40' height='20' fill='red'/></svg>");
+  ProcessResult svg = RunProcess(
+      {prefix / "bin/tessera", "thumbnailer", "-s", "128", work / "a.svg", work / "a.png"},
+      {.unset_env = {"TESSERA_HELPER"}});
+  EXPECT_EQ(svg.exit_code, 0) << svg.err;
+  EXPECT_TRUE(Exists(work / "a.png"));
 }
 
 }  // namespace

@@ -27,6 +27,7 @@ nlohmann::json ProbeJson(const ProbeInfo& p) {
                       {"interpretation", p.interpretation},
                       {"is_vector", p.is_vector},
                       {"file_size", p.file_size}};
+  if (p.duration_seconds > 0) j["duration_seconds"] = p.duration_seconds;
   return j;
 }
 
@@ -38,7 +39,7 @@ bool HasThumbKeys(const PngText& text) {
 }
 
 int Run(const std::vector<std::string>& files, bool json) {
-  const Engine engine;
+  const Engine engine(DefaultEngineOptions());
   bool ok = true;
   nlohmann::json all = nlohmann::json::array();
   for (const std::string& file : files) {

@@ -34,6 +34,8 @@ struct ThumbnailArgs {
   bool draft_only = false;
   uint64_t max_pixels = EngineOptions{}.max_pixels;
   bool no_fast_jpeg = false;
+  int timeout = IsolationOptions{}.timeout_seconds;
+  uint64_t helper_memory_mib = IsolationOptions{}.memory_bytes >> 20;
 };
 
 struct Tally {
@@ -128,7 +130,10 @@ int Run(const ThumbnailArgs& args) {
     options.draft_quality = args.draft == "lq" ? xdg::DraftQuality::kLow : xdg::DraftQuality::kHigh;
     options.draft_only = args.draft_only;
   }
-  EngineOptions engine_options;
+  EngineOptions engine_options = DefaultEngineOptions();
+  engine_options.isolation.timeout_seconds = args.timeout;
+  engine_options.isolation.cpu_seconds = args.timeout;
+  engine_options.isolation.memory_bytes = args.helper_memory_mib << 20;
   engine_options.max_pixels = args.max_pixels;
   engine_options.fast_jpeg = !args.no_fast_jpeg;
   const Engine engine(engine_options);
@@ -205,6 +210,15 @@ Command RegisterThumbnail(CLI::App& app) {
       ->capture_default_str();
   sub->add_flag("--no-fast-jpeg", args->no_fast_jpeg,
                 "Decode JPEG through libvips instead of the libjpeg-turbo scaled path");
+  sub->add_option("--timeout", args->timeout,
+                  "Seconds of wall-clock and of CPU time an isolated decoder (video, RAW, "
+                  "ImageMagick, SVG, PDF, JPEG XL) may spend on one file")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  sub->add_option("--helper-memory", args->helper_memory_mib,
+                  "Address-space limit of each isolated decoder process, in MiB")
+      ->check(CLI::Range(256, 1 << 20))
+      ->capture_default_str();
   return {sub, [args] { return Run(*args); }};
 }
 

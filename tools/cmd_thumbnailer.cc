@@ -30,7 +30,7 @@ Result<std::string> InputPath(const std::string& input) {
 Status Thumbnail(int size, const std::string& input, const std::string& output) {
   TESSERA_ASSIGN_OR_RETURN(std::string path, InputPath(input));
   TESSERA_ASSIGN_OR_RETURN(xdg::Original original, xdg::StatOriginal(path));
-  const Engine engine;
+  const Engine engine(DefaultEngineOptions());
   TESSERA_ASSIGN_OR_RETURN(ThumbnailSet set, engine.Thumbnail(path, {Target::Square(size)}));
   xdg::ThumbMeta meta;
   meta.mime_type = set.probe.mime_type;

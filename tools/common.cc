@@ -1,6 +1,7 @@
 #include "tools/common.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -74,6 +75,12 @@ std::vector<std::string> ExpandPaths(const std::vector<std::string>& paths, bool
 
 void PrintError(const std::string& message) {
   std::fprintf(stderr, "tessera: %s\n", message.c_str());
+}
+
+EngineOptions DefaultEngineOptions() {
+  EngineOptions options;
+  options.verbose_helpers = spdlog::get_level() <= spdlog::level::debug;
+  return options;
 }
 
 }  // namespace tessera::cli

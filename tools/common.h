@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "tessera/engine.h"
 #include "tessera/status.h"
 #include "tessera/xdg.h"
 
@@ -22,6 +23,9 @@ xdg::CacheOptions CacheOptionsFor(const std::string& dir);
 // be listed are reported in `errors` as "<path>: <reason>".
 std::vector<std::string> ExpandPaths(const std::vector<std::string>& paths, bool recursive,
                                      std::vector<std::string>* errors);
+
+// Engine options every subcommand shares: the helpers log at debug level under -v.
+EngineOptions DefaultEngineOptions();
 
 // Prints "tessera: <message>" to stderr.
 void PrintError(const std::string& message);

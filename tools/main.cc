@@ -33,11 +33,8 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
 
-  tessera::Status init = tessera::InitEngineRuntime();
-  if (!init.ok()) {
-    std::fprintf(stderr, "tessera: %s\n", init.ToString().c_str());
-    return tessera::cli::kExitFailed;
-  }
+  // libvips starts on first use (tessera::InitEngineRuntime), so that files decoded only in a
+  // helper (videos, RAW, ...) never pay for it in this process.
   for (const auto& command : commands) {
     if (command.parser->parsed()) return command.run();
   }

@@ -4,6 +4,7 @@
 #define TESSERA_ENGINE_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,7 @@ namespace tessera {
 struct ProbeInfo {
   std::string mime_type;  // as shared-mime-info names it, sniffed from content ("image/jpeg")
   std::string format;     // our decoder family: "jpeg", "png", "webp", "gif", "heif", "jxl",
-                          // "tiff", "svg", "pdf"
+                          // "tiff", "svg", "pdf", "video", "raw", "magick", "vips-helper"
   int width = 0;          // as stored, before orientation (vector formats: as declared)
   int height = 0;
   int orientation = 1;  // EXIF orientation 1..8 that will be applied (always 1 for HEIF/AVIF,
@@ -29,6 +30,7 @@ struct ProbeInfo {
   std::string interpretation;  // libvips' name: "srgb", "cmyk", "b-w", "rgb16", ...
   bool is_vector = false;      // SVG and PDF: rendered at the target size
   uint64_t file_size = 0;
+  double duration_seconds = 0;  // videos: the length in seconds (0 when unknown or not a video)
 
   // Dimensions after orientation (width and height swapped for orientations 5..8).
   int OrientedWidth() const { return orientation >= 5 ? height : width; }
@@ -48,6 +50,22 @@ struct Target {
 // draft's ".lq" thumbnails).
 enum class Quality { kQuality, kFast };
 
+// Untrusted decoders (video, RAW, ImageMagick formats, and the SVG, PDF and JPEG XL loaders
+// libvips marks untrusted) run in helper processes with these limits; the helpers are reused
+// from file to file. A helper that crashes or overruns fails that file only.
+struct IsolationOptions {
+  // False only inside the helper itself: the process is then the sandbox, and the untrusted
+  // libvips loaders run in it. Video, RAW and ImageMagick are never linked into the command.
+  bool enabled = true;
+  // The tessera-helper program; empty: $TESSERA_HELPER, then beside the running program, then
+  // the installed libexec path.
+  std::string helper_path;
+  int timeout_seconds = 30;            // wall clock per file
+  int cpu_seconds = 30;                // CPU per file
+  uint64_t memory_bytes = 2ull << 30;  // address space of each helper
+  int max_jobs_per_helper = 256;       // files before a helper is replaced
+};
+
 struct EngineOptions {
   // Refuse raster images whose header declares more pixels than this, before decoding.
   // 300 MP accepts real 200 MP photos and refuses gigapixel bombs.
@@ -55,7 +73,11 @@ struct EngineOptions {
   // Decode JPEG with libjpeg-turbo's M/8 scaled decode instead of libvips' jpegload.
   bool fast_jpeg = true;
   // Files larger than this are refused before reading.
+  // (Videos are exempt: their decoder reads only what it needs.)
   uint64_t max_file_bytes = 2ull << 30;
+  IsolationOptions isolation;
+  // Log the helpers' debug output too.
+  bool verbose_helpers = false;
 };
 
 // One decode's worth of thumbnails, in the order the targets were given.
@@ -70,6 +92,7 @@ class Engine {
   explicit Engine(EngineOptions options = {});
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
+  ~Engine();
 
   const EngineOptions& options() const { return options_; }
 
@@ -82,14 +105,27 @@ class Engine {
   Result<ThumbnailSet> Thumbnail(const std::string& path, const std::vector<Target>& targets,
                                  Quality quality = Quality::kQuality) const;
 
+  // Decoder helper processes started so far by this engine.
+  int helpers_started() const;
+
  private:
+  struct Helpers;
+  Result<ThumbnailSet> RunIsolated(const std::string& path, const std::string& mime,
+                                   const std::string& family, const std::vector<Target>& targets,
+                                   Quality quality, bool probe_only) const;
+
   EngineOptions options_;
+  std::unique_ptr<Helpers> helpers_;
 };
 
-// Initialises libvips once for the process (idempotent, thread-safe): blocks its untrusted
-// loaders (the ImageMagick fallback among them) except the SVG, PDF and JPEG XL loaders that
-// tessera calls itself, and sets libvips' own threading to one thread per image.
+// Initialises libvips once for the process (idempotent, thread-safe): blocks every loader
+// libvips marks untrusted (the ImageMagick fallback among them) and sets libvips' own threading
+// to one thread per image.
 Status InitEngineRuntime();
+
+// In the helper process only: InitEngineRuntime(), then re-allows the SVG, PDF and JPEG XL
+// loaders, which tessera calls itself (SVG only from memory, every load with fail_on).
+Status InitHelperRuntime();
 
 }  // namespace tessera
 

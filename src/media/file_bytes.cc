@@ -8,24 +8,15 @@
 #include <cerrno>
 #include <memory>
 
+#include "src/core/unique_fd.h"
+
 namespace tessera::media {
-namespace {
-
-struct FdCloser {
-  void operator()(int* fd) const {
-    if (*fd >= 0) ::close(*fd);
-    delete fd;
-  }
-};
-using UniqueFd = std::unique_ptr<int, FdCloser>;
-
-}  // namespace
 
 Result<std::string> ReadFileBytes(const std::string& path, uint64_t max_bytes) {
-  UniqueFd fd(new int(::open(path.c_str(), O_RDONLY | O_CLOEXEC)));
-  if (*fd < 0) return Status::FromErrno(errno, path);
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return Status::FromErrno(errno, path);
   struct stat st;
-  if (::fstat(*fd, &st) != 0) return Status::FromErrno(errno, path);
+  if (::fstat(fd.get(), &st) != 0) return Status::FromErrno(errno, path);
   if (!S_ISREG(st.st_mode)) return Status::Unsupported(path + ": not a regular file");
   const uint64_t size = static_cast<uint64_t>(st.st_size);
   if (size > max_bytes) {
@@ -35,10 +26,29 @@ Result<std::string> ReadFileBytes(const std::string& path, uint64_t max_bytes) {
   std::string bytes(size, '\0');
   size_t done = 0;
   while (done < size) {
-    const ssize_t n = ::read(*fd, bytes.data() + done, size - done);
+    const ssize_t n = ::read(fd.get(), bytes.data() + done, size - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Status::FromErrno(errno, path);
     if (n == 0) break;  // the file shrank while we read it
+    done += static_cast<size_t>(n);
+  }
+  bytes.resize(done);
+  return bytes;
+}
+
+Result<std::string> ReadFileHead(const std::string& path, size_t max_bytes) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return Status::FromErrno(errno, path);
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return Status::FromErrno(errno, path);
+  if (!S_ISREG(st.st_mode)) return Status::Unsupported(path + ": not a regular file");
+  std::string bytes(max_bytes, '\0');
+  size_t done = 0;
+  while (done < max_bytes) {
+    const ssize_t n = ::read(fd.get(), bytes.data() + done, max_bytes - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Status::FromErrno(errno, path);
+    if (n == 0) break;
     done += static_cast<size_t>(n);
   }
   bytes.resize(done);

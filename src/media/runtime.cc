@@ -24,18 +24,15 @@ Status InitOnce() {
   }
   // Parallelism comes from thumbnailing several images at once, not from libvips' workers.
   vips_concurrency_set(1);
-  // Blocks every loader libvips marks untrusted, the ImageMagick fallback among them, then
-  // re-allows the three we call ourselves (only ever with fail_on and from memory for SVG).
+  // Blocks every loader libvips marks untrusted, the ImageMagick fallback among them; the
+  // helper process re-allows the three it calls (InitHelperRuntime).
   vips_block_untrusted_set(TRUE);
-  vips_operation_block_set("VipsForeignLoadSvg", FALSE);
-  vips_operation_block_set("VipsForeignLoadPdf", FALSE);
-  vips_operation_block_set("VipsForeignLoadJxl", FALSE);
   // Each image is decoded once and never again: an operation cache only holds memory.
   vips_cache_set_max(0);
   vips_cache_set_max_mem(0);
   g_log_set_handler("VIPS", static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE),
                     &LogVipsWarning, nullptr);
-  spdlog::debug("libvips {} ready: concurrency 1, untrusted loaders blocked except svg/pdf/jxl",
+  spdlog::debug("libvips {} ready: concurrency 1, untrusted loaders blocked",
                 vips_version_string());
   return Status::Ok();
 }
@@ -47,6 +44,17 @@ Status InitEngineRuntime() {
   static Status status;
   std::call_once(once, [] { status = InitOnce(); });
   return status;
+}
+
+Status InitHelperRuntime() {
+  TESSERA_RETURN_IF_ERROR(InitEngineRuntime());
+  static std::once_flag once;
+  std::call_once(once, [] {
+    vips_operation_block_set("VipsForeignLoadSvg", FALSE);
+    vips_operation_block_set("VipsForeignLoadPdf", FALSE);
+    vips_operation_block_set("VipsForeignLoadJxl", FALSE);
+  });
+  return Status::Ok();
 }
 
 }  // namespace tessera

@@ -40,19 +40,27 @@ TEST(RuntimeTest, ImageMagickFallbackIsBlocked) {
   EXPECT_NE(error.find("blocked"), std::string::npos) << error;
 }
 
-TEST(RuntimeTest, FilesOnlyUntrustedLoadersReadAreUnsupported) {
+// A BMP is an ImageMagick format: never decoded in this process, only by the helper.
+TEST(RuntimeTest, ImageMagickFormatsAreDecodedOnlyInTheHelper) {
   char path[] = "/tmp/tessera-runtime-XXXXXX";
   const int fd = mkstemp(path);
   ASSERT_GE(fd, 0);
   const std::string bmp = TinyBmp();
   ASSERT_EQ(write(fd, bmp.data(), bmp.size()), static_cast<ssize_t>(bmp.size()));
   close(fd);
-  const Engine engine;
-  Result<ThumbnailSet> set = engine.Thumbnail(path, {Target::Square(128)});
+  EngineOptions in_process;
+  in_process.isolation.enabled = false;
+  Result<ThumbnailSet> refused = Engine(in_process).Thumbnail(path, {Target::Square(128)});
+  Result<ThumbnailSet> isolated = Engine().Thumbnail(path, {Target::Square(128)});
   unlink(path);
-  ASSERT_FALSE(set.ok());
-  EXPECT_EQ(set.status().code(), StatusCode::kUnsupported) << set.status().ToString();
-  EXPECT_NE(set.status().message().find(path), std::string::npos);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kUnsupported) << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find(path), std::string::npos);
+  ASSERT_TRUE(isolated.ok()) << isolated.status().ToString();
+  ASSERT_EQ(isolated->images.size(), 1u);
+  EXPECT_EQ(isolated->images[0].width, 2);
+  EXPECT_EQ(isolated->images[0].height, 2);
+  EXPECT_EQ(isolated->probe.format, "magick");
 }
 
 }  // namespace

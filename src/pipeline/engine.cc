@@ -1,23 +1,29 @@
 // Engine: the thumbnail steps, in order, and nothing else.
-//   read -> probe -> limits -> plan -> decode once -> colour in -> cascade of resizes ->
-//   colour out -> rotate the small images -> RGBA.
+//   read the head -> route -> (untrusted: the same steps in a helper process) ->
+//   read -> probe -> limits -> plan -> decode once -> derive every size (colour in, cascade of
+//   resizes, colour out, rotate the small images, RGBA).
 #include "tessera/engine.h"
 
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
+#include <mutex>
+
+#include "src/isolate/helper_pool.h"
 #include "src/media/file_bytes.h"
 #include "src/media/probe.h"
-#include "src/media/vips_loader.h"
-#include "src/pipeline/colour.h"
+#include "src/media/route.h"
 #include "src/pipeline/decode.h"
+#include "src/pipeline/derive.h"
 #include "src/pipeline/exif_preview.h"
 #include "src/pipeline/limits.h"
 #include "src/pipeline/plan.h"
-#include "src/pipeline/resize.h"
-#include "src/pipeline/rgba.h"
 
 namespace tessera {
 namespace {
+
+// Enough of a file for content sniffing.
+constexpr size_t kHeadBytes = 4096;
 
 Status CheckTargets(const std::vector<Target>& targets) {
   if (targets.empty()) return Status::InvalidArgument("thumbnail: no target sizes");
@@ -29,33 +35,86 @@ Status CheckTargets(const std::vector<Target>& targets) {
   return Status::Ok();
 }
 
-// Every planned output from one decoded image: each derived from the next larger one.
-Result<std::vector<Image>> DeriveAll(const std::string& path, const vips::VImage& decoded,
-                                     const ProbeInfo& probe, const pipeline::Plan& plan) {
-  std::vector<Image> images(plan.outputs.size());
-  Status status = media::CatchVips(path, /*during_load=*/false, [&] {
-    const pipeline::Working space = pipeline::ToWorkingSpace(decoded);
-    vips::VImage source = space.image;
-    const bool swap = probe.orientation >= 5 && probe.orientation <= 8;
-    for (int index : plan.cascade) {
-      const pipeline::Size out = plan.outputs[index];
-      const pipeline::Size stored = swap ? pipeline::Size{out.height, out.width} : out;
-      source = pipeline::Materialize(pipeline::ResizeExact(source, stored, plan.kernel));
-      const vips::VImage rgba = pipeline::ToSrgbRgba(source, space);
-      images[index] = pipeline::ToImage(pipeline::Orient(rgba, probe.orientation));
-    }
-  });
-  if (!status.ok()) return status;
-  return images;
+// $TESSERA_HELPER_FAULT="<fault>[:<part of a path>]" makes helpers misbehave on matching files,
+// so tests can prove that a crash or a hang costs one file and nothing else.
+std::string FaultFor(const std::string& path) {
+  const char* env = std::getenv("TESSERA_HELPER_FAULT");
+  if (env == nullptr || *env == '\0') return "";
+  const std::string spec = env;
+  const size_t colon = spec.find(':');
+  if (colon == std::string::npos) return spec;
+  return path.find(spec.substr(colon + 1)) != std::string::npos ? spec.substr(0, colon) : "";
 }
 
 }  // namespace
 
-Engine::Engine(EngineOptions options) : options_(options) {
-  if (Status s = InitEngineRuntime(); !s.ok()) spdlog::error("{}", s.ToString());
+struct Engine::Helpers {
+  std::once_flag once;
+  Status status;
+  std::unique_ptr<isolate::HelperPool> pool;
+};
+
+Engine::Engine(EngineOptions options)
+    : options_(std::move(options)), helpers_(std::make_unique<Helpers>()) {
+  // In the command libvips starts on first in-process use (InitEngineRuntime below); the
+  // helper unblocks its untrusted loaders now, before its sandbox closes.
+  if (!options_.isolation.enabled) {
+    if (Status s = InitHelperRuntime(); !s.ok()) spdlog::error("{}", s.ToString());
+  }
+}
+
+Engine::~Engine() = default;
+
+int Engine::helpers_started() const {
+  return helpers_->pool != nullptr ? helpers_->pool->started() : 0;
+}
+
+Result<ThumbnailSet> Engine::RunIsolated(const std::string& path, const std::string& mime,
+                                         const std::string& family,
+                                         const std::vector<Target>& targets, Quality quality,
+                                         bool probe_only) const {
+  const IsolationOptions& iso = options_.isolation;
+  std::call_once(helpers_->once, [&] {
+    Result<std::string> helper = isolate::FindHelper(iso.helper_path);
+    if (!helper.ok()) {
+      helpers_->status = helper.status();
+      return;
+    }
+    isolate::HelperLimits limits;
+    limits.timeout = std::chrono::milliseconds(static_cast<int64_t>(iso.timeout_seconds) * 1000);
+    limits.cpu_seconds = iso.cpu_seconds;
+    limits.address_space_bytes = iso.memory_bytes;
+    limits.max_jobs = iso.max_jobs_per_helper;
+    helpers_->pool =
+        std::make_unique<isolate::HelperPool>(*helper, limits, options_.verbose_helpers);
+  });
+  if (!helpers_->status.ok()) return helpers_->status.WithContext(path);
+
+  isolate::HelperRequest request;
+  request.op =
+      probe_only ? isolate::HelperRequest::Op::kProbe : isolate::HelperRequest::Op::kThumbnail;
+  request.path = path;
+  request.mime_type = mime;
+  request.family = family;
+  request.targets = targets;
+  request.quality = quality;
+  request.max_pixels = options_.max_pixels;
+  request.max_file_bytes = options_.max_file_bytes;
+  request.cpu_seconds = iso.cpu_seconds;
+  request.fault = FaultFor(path);
+  spdlog::debug("route: {}: {} ({}) to a helper", path, mime, family);
+  return helpers_->pool->Run(request);
 }
 
 Result<ProbeInfo> Engine::Probe(const std::string& path) const {
+  TESSERA_ASSIGN_OR_RETURN(const std::string head, media::ReadFileHead(path, kHeadBytes));
+  if (head.empty()) return Status::Corrupt(path + ": empty file");
+  const media::Route route = media::RouteFile(path, head);
+  if (route.isolated && options_.isolation.enabled) {
+    TESSERA_ASSIGN_OR_RETURN(ThumbnailSet set,
+                             RunIsolated(path, route.mime_type, route.family, {}, {}, true));
+    return std::move(set.probe);
+  }
   TESSERA_RETURN_IF_ERROR(InitEngineRuntime());
   TESSERA_ASSIGN_OR_RETURN(const std::string bytes,
                            media::ReadFileBytes(path, options_.max_file_bytes));
@@ -66,7 +125,14 @@ Result<ProbeInfo> Engine::Probe(const std::string& path) const {
 Result<ThumbnailSet> Engine::Thumbnail(const std::string& path, const std::vector<Target>& targets,
                                        Quality quality) const {
   TESSERA_RETURN_IF_ERROR(CheckTargets(targets));
+  TESSERA_ASSIGN_OR_RETURN(const std::string head, media::ReadFileHead(path, kHeadBytes));
+  if (head.empty()) return Status::Corrupt(path + ": empty file");
+  const media::Route route = media::RouteFile(path, head);
+  if (route.isolated && options_.isolation.enabled) {
+    return RunIsolated(path, route.mime_type, route.family, targets, quality, false);
+  }
   TESSERA_RETURN_IF_ERROR(InitEngineRuntime());
+
   TESSERA_ASSIGN_OR_RETURN(const std::string bytes,
                            media::ReadFileBytes(path, options_.max_file_bytes));
   TESSERA_ASSIGN_OR_RETURN(media::ProbeResult probed, media::ProbeBytes(path, bytes));
@@ -89,7 +155,7 @@ Result<ThumbnailSet> Engine::Thumbnail(const std::string& path, const std::vecto
   spdlog::debug("decode: {}: {}x{} {} bands", path, decoded.width(), decoded.height(),
                 decoded.bands());
   TESSERA_ASSIGN_OR_RETURN(std::vector<Image> images,
-                           DeriveAll(path, decoded, source_info, source_plan));
+                           pipeline::DeriveAll(path, decoded, source_info, source_plan));
   return ThumbnailSet{std::move(probed.info), std::move(images)};
 }
 

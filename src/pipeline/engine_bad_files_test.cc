@@ -75,16 +75,17 @@ TEST(BadFilesTest, NotImagesAreRefusedClearly) {
   ExpectRefused("bad/random-64KiB.jpg", StatusCode::kUnsupported,
                 "unsupported file type application/octet-stream");
   ExpectRefused("bad/text-file.jpg", StatusCode::kUnsupported, "unsupported file type text/plain");
-  ExpectRefused("bad/wrong-ext-mp4-named.jpg", StatusCode::kUnsupported,
-                "unsupported file type video/mp4");
-  ExpectRefused("bad/truncated-50pct__cockatoo.mp4", StatusCode::kUnsupported, "video/mp4");
-  ExpectRefused("bad/audio-only__forensics__debian.mp3", StatusCode::kUnsupported, "audio/mpeg");
+  ExpectRefused("bad/truncated-50pct__cockatoo.mp4", StatusCode::kCorrupt,
+                "truncated or incomplete video (moov atom not found)");
+  ExpectRefused("bad/audio-only__forensics__debian.mp3", StatusCode::kUnsupported,
+                "no video stream");
 }
 
 TEST(BadFilesTest, DecodableOnesGetThumbnails) {
   TESSERA_REQUIRE_CORPUS_FILE("bad");
-  for (const char* file : {"bad/malformed-exif__npm-exif__evil1.jpg",
-                           "bad/wrong-ext-jpeg-named.png", "bad/wrong-ext-png-named.jpg"}) {
+  for (const char* file :
+       {"bad/malformed-exif__npm-exif__evil1.jpg", "bad/wrong-ext-jpeg-named.png",
+        "bad/wrong-ext-png-named.jpg", "bad/wrong-ext-mp4-named.jpg"}) {
     SCOPED_TRACE(file);
     for (bool fast : {true, false}) {
       auto set = Thumb(file, fast);
@@ -95,6 +96,7 @@ TEST(BadFilesTest, DecodableOnesGetThumbnails) {
   }
   EXPECT_EQ(Thumb("bad/wrong-ext-jpeg-named.png")->probe.mime_type, "image/jpeg");
   EXPECT_EQ(Thumb("bad/wrong-ext-png-named.jpg")->probe.mime_type, "image/png");
+  EXPECT_EQ(Thumb("bad/wrong-ext-mp4-named.jpg")->probe.mime_type, "video/mp4");
 }
 
 // Rendered at the target size whatever they declare, from memory, so the external references

@@ -38,11 +38,14 @@ xdg::ThumbMeta MetaFromProbe(const ProbeInfo& probe) {
   xdg::ThumbMeta meta;
   meta.mime_type = probe.mime_type;
   const bool document = probe.format == "pdf";
-  if (!document) {  // a PDF's declared size is in points, not pixels
+  const bool movie = probe.format == "video";
+  // A PDF's declared size is in points, not pixels; Thumb::Image::* describes images only.
+  if (!document && !movie) {
     meta.image_width = probe.OrientedWidth();
     meta.image_height = probe.OrientedHeight();
   }
   if (document && probe.pages > 0) meta.pages = probe.pages;
+  if (movie) meta.movie_length = probe.duration_seconds;
   return meta;
 }
 
