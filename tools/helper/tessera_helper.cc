@@ -8,7 +8,6 @@
 #include <cstring>
 #include <string>
 
-#include "src/decoders/magick.h"
 #include "src/helper/sandbox.h"
 #include "src/helper/serve.h"
 #include "tessera/engine.h"
@@ -53,12 +52,13 @@ int main(int argc, char** argv) {
     spdlog::error("{}", s.ToString());
     return 3;
   }
-  // Libraries load their plug-ins and configuration before the filter goes on.
+  // libvips loads its modules before the filter goes on. ImageMagick starts on the first file
+  // that needs it (it only reads its configuration, which the filter allows): most helpers
+  // never see one, and a desktop starts a helper per file.
   if (auto s = tessera::InitHelperRuntime(); !s.ok()) {
     spdlog::error("{}", s.ToString());
     return 3;
   }
-  if (auto s = tessera::decoders::InitMagick(); !s.ok()) spdlog::warn("{}", s.ToString());
   if (auto s = tessera::helper::ApplySeccomp(); !s.ok()) {
     spdlog::error("{}", s.ToString());
     return 3;
