@@ -11,14 +11,13 @@ namespace {
 
 // Forward decoding (from a keyframe to a candidate's time) costs a frame decode per packet:
 // cap it in pixels decoded per candidate and per file (40 and 90 frames of 1080p, about 0.5 and
-// 1.2 s of one core; 10 and 22 frames of 4K), and at least a few frames. A keyframe this close
-// to a candidate's time stands for it.
+// 1.2 s of one core; 10 and 22 frames of 4K), and at least a few frames. A keyframe not yet
+// looked at stands for the candidates after it: decoding it alone costs one frame, and it is
+// what other thumbnailers show (ffmpegthumbnailer seeks to the keyframe before 10%).
 constexpr double kForwardPixelsPerCandidate = 40 * 1920 * 1080;
 constexpr double kForwardPixelsPerFile = 90 * 1920 * 1080;
 constexpr int kMinForwardPackets = 8;
 constexpr double kIndexSlackSeconds = 0.5;
-
-double KeyframeTolerance(double duration) { return std::max(0.5, 0.04 * duration); }
 
 int PacketBudget(double pixels, Size frame) {
   const double per_frame = std::max(1.0, static_cast<double>(frame.width) * frame.height);
@@ -80,12 +79,13 @@ class Picker {
       source_.Rewind();
       return Forward(seconds);
     }
-    if (seconds - *key <= KeyframeTolerance(source_.info().duration_seconds)) {
-      if (Seen(*key)) return FramePtr();
+    if (!Seen(*key)) {
       keyframes_seen_.push_back(*key);
       TESSERA_ASSIGN_OR_RETURN(FramePtr frame, source_.DecodeKeyframe());
       if (frame != nullptr) return frame;
       if (!source_.SeekToKeyframe(seconds).has_value()) return FramePtr();
+    } else if (usable_ > 0) {
+      return FramePtr();  // a usable frame is in hand: not worth decoding a GOP for another
     }
     return Forward(seconds);
   }

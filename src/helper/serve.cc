@@ -12,6 +12,7 @@
 #include "src/helper/fault.h"
 #include "src/helper/sandbox.h"
 #include "src/media/file_bytes.h"
+#include "src/media/vips_modules.h"
 #include "src/pipeline/derive.h"
 
 namespace tessera::helper {
@@ -81,6 +82,7 @@ Result<ThumbnailSet> HandleMagick(const HelperRequest& r) {
 }
 
 Result<ThumbnailSet> HandleVips(const HelperRequest& r, const Engine& engine) {
+  if (Status s = media::EnsureVipsModuleFor(r.family); !s.ok()) return s.WithContext(r.path);
   if (ProbeOnly(r)) {
     TESSERA_ASSIGN_OR_RETURN(ProbeInfo info, engine.Probe(r.path));
     return ThumbnailSet{std::move(info), {}};

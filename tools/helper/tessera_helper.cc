@@ -10,6 +10,7 @@
 
 #include "src/helper/sandbox.h"
 #include "src/helper/serve.h"
+#include "src/media/vips_modules.h"
 #include "tessera/engine.h"
 
 namespace {
@@ -52,9 +53,11 @@ int main(int argc, char** argv) {
     spdlog::error("{}", s.ToString());
     return 3;
   }
-  // libvips loads its modules before the filter goes on. ImageMagick starts on the first file
-  // that needs it (it only reads its configuration, which the filter allows): most helpers
-  // never see one, and a desktop starts a helper per file.
+  // Start-up is paid once per file when a desktop runs `tessera thumbnailer`, so nothing loads
+  // before a file needs it: libvips starts without its modules (the PDF and JPEG XL ones open
+  // on first use) and ImageMagick on the first file it reads. Opening libraries later only reads
+  // files, which the filter allows.
+  tessera::media::SkipVipsModulesAtStart();
   if (auto s = tessera::InitHelperRuntime(); !s.ok()) {
     spdlog::error("{}", s.ToString());
     return 3;
