@@ -37,12 +37,18 @@ struct ProbeInfo {
   int OrientedHeight() const { return orientation >= 5 ? width : height; }
 };
 
-// A requested output: the result fits inside max_width x max_height, keeps the aspect ratio to
-// the pixel and is never larger than the (oriented) original.
+// A requested output, never larger than the (oriented) original.
+//   kInside: fits inside max_width x max_height, keeping the aspect ratio to the pixel.
+//   kCrop: fills max_width x max_height exactly: scaled so that it covers the box, then cut
+//          around its most interesting region (libvips' attention measure). A smaller original
+//          gives a smaller result (min of box and original on each axis), never an upscaled one.
 struct Target {
+  enum class Fit { kInside, kCrop };
   int max_width = 0;
   int max_height = 0;
+  Fit fit = Fit::kInside;
   static Target Square(int edge) { return Target{edge, edge}; }
+  static Target CroppedSquare(int edge) { return Target{edge, edge, Fit::kCrop}; }
 };
 
 // kQuality: antialiased (lanczos3) resampling. kFast: the embedded EXIF thumbnail when it is

@@ -58,7 +58,9 @@ ProbeInfo ProbeFromJson(const json& j) {
 
 Message EncodeRequest(const HelperRequest& r) {
   json targets = json::array();
-  for (const Target& t : r.targets) targets.push_back({t.max_width, t.max_height});
+  for (const Target& t : r.targets) {
+    targets.push_back({t.max_width, t.max_height, t.fit == Target::Fit::kCrop ? 1 : 0});
+  }
   Message m;
   m.header = json{{"op", r.op == HelperRequest::Op::kProbe ? "probe" : "thumbnail"},
                   {"path", r.path},
@@ -90,11 +92,12 @@ Result<HelperRequest> DecodeRequest(const Message& m) {
   if (auto it = j.find("targets"); it != j.end()) {
     if (!it->is_array()) return Status::InvalidArgument("helper: targets must be a list");
     for (const json& t : *it) {
-      if (!t.is_array() || t.size() != 2 || !t[0].is_number_integer() ||
-          !t[1].is_number_integer()) {
+      if (!t.is_array() || t.size() != 3 || !t[0].is_number_integer() ||
+          !t[1].is_number_integer() || !t[2].is_number_integer()) {
         return Status::InvalidArgument("helper: malformed target");
       }
-      r.targets.push_back(Target{t[0].get<int>(), t[1].get<int>()});
+      r.targets.push_back(Target{t[0].get<int>(), t[1].get<int>(),
+                                 t[2].get<int>() == 1 ? Target::Fit::kCrop : Target::Fit::kInside});
     }
   }
   if (r.path.empty()) return Status::InvalidArgument("helper: request without a path");

@@ -12,7 +12,7 @@ TEST(MessagesTest, RequestRoundTrip) {
   r.path = "/photos/ünïcode #1.mov";
   r.mime_type = "video/quicktime";
   r.family = "video";
-  r.targets = {Target::Square(256), Target{1024, 768}};
+  r.targets = {Target::Square(256), Target{1024, 768}, Target::CroppedSquare(500)};
   r.quality = Quality::kFast;
   r.max_pixels = 123456789;
   r.max_file_bytes = 99;
@@ -23,7 +23,10 @@ TEST(MessagesTest, RequestRoundTrip) {
   EXPECT_EQ(back->path, r.path);
   EXPECT_EQ(back->mime_type, r.mime_type);
   EXPECT_EQ(back->family, r.family);
-  ASSERT_EQ(back->targets.size(), 2u);
+  ASSERT_EQ(back->targets.size(), 3u);
+  EXPECT_EQ(back->targets[0].fit, Target::Fit::kInside);
+  EXPECT_EQ(back->targets[2].fit, Target::Fit::kCrop);
+  EXPECT_EQ(back->targets[2].max_width, 500);
   EXPECT_EQ(back->targets[1].max_width, 1024);
   EXPECT_EQ(back->targets[1].max_height, 768);
   EXPECT_EQ(back->quality, Quality::kFast);

@@ -17,11 +17,13 @@ Result<std::vector<Image>> DeriveAll(const std::string& path, const vips::VImage
     vips::VImage source = space.image;
     const bool swap = probe.orientation >= 5 && probe.orientation <= 8;
     for (int index : plan.cascade) {
-      const Size out = plan.outputs[index];
-      const Size stored = swap ? Size{out.height, out.width} : out;
+      const Size to = plan.resized[index];
+      const Size stored = swap ? Size{to.height, to.width} : to;
+      // `source` stays uncropped: the next, smaller output is resized from all of it.
       source = Materialize(ResizeExact(source, stored, plan.kernel));
-      const vips::VImage rgba = ToSrgbRgba(source, space);
-      images[index] = ToImage(Orient(rgba, probe.orientation));
+      vips::VImage upright = Orient(ToSrgbRgba(source, space), probe.orientation);
+      if (plan.cropped[index]) upright = CropInteresting(upright, plan.outputs[index]);
+      images[index] = ToImage(upright);
     }
   });
   if (!status.ok()) return status;

@@ -32,6 +32,8 @@ std::optional<PreviewSource> ExifPreview(const std::string& path, std::string_vi
   // The outputs keep the original's geometry (it is what the keys describe); the preview
   // covers them all, so nothing is upscaled.
   source.plan.outputs = plan.outputs;
+  source.plan.resized = plan.resized;
+  source.plan.cropped = plan.cropped;
   source.plan.cascade = plan.cascade;
   spdlog::debug("fast: {}: using the {}x{} EXIF thumbnail", path, info.width, info.height);
   return source;

@@ -45,6 +45,22 @@ Size FitInside(Size original, int max_width, int max_height) {
   return out;
 }
 
+Size CoverBox(Size original, int max_width, int max_height) {
+  assert(original.width > 0 && original.height > 0 && max_width > 0 && max_height > 0);
+  const int64_t w = original.width, h = original.height;
+  Size out;
+  // Height limits when max_width / w <= max_height / h: the scale is max_height / h.
+  if (static_cast<int64_t>(max_width) * h <= static_cast<int64_t>(max_height) * w) {
+    out.height = max_height;
+    out.width = static_cast<int>(CeilDiv(w * max_height, h));
+  } else {
+    out.width = max_width;
+    out.height = static_cast<int>(CeilDiv(h * max_width, w));
+  }
+  if (out.width >= original.width || out.height >= original.height) return original;
+  return out;
+}
+
 int JpegScaleNum(Size stored, Size min) {
   for (int m = 1; m < 8; ++m) {
     if (CeilDiv(int64_t{stored.width} * m, 8) >= min.width &&
@@ -74,18 +90,31 @@ Plan MakePlan(const ProbeInfo& probe, const std::vector<Target>& targets, const 
 
   for (const Target& t : targets) {
     assert(t.max_width > 0 && t.max_height > 0);
-    plan.outputs.push_back(FitInside(oriented, t.max_width, t.max_height));
+    if (t.fit == Target::Fit::kCrop) {
+      const Size cover = CoverBox(oriented, t.max_width, t.max_height);
+      plan.resized.push_back(cover);
+      // The box itself, or, from a smaller original, the largest box of the same shape.
+      plan.outputs.push_back(
+          cover.Covers({t.max_width, t.max_height})
+              ? Size{t.max_width, t.max_height}
+              : FitInside({t.max_width, t.max_height}, cover.width, cover.height));
+      plan.cropped.push_back(plan.outputs.back() != cover);
+    } else {
+      plan.outputs.push_back(FitInside(oriented, t.max_width, t.max_height));
+      plan.resized.push_back(plan.outputs.back());
+      plan.cropped.push_back(false);
+    }
   }
   plan.cascade.resize(plan.outputs.size());
   std::iota(plan.cascade.begin(), plan.cascade.end(), 0);
   std::stable_sort(plan.cascade.begin(), plan.cascade.end(), [&](int a, int b) {
-    const Size& sa = plan.outputs[a];
-    const Size& sb = plan.outputs[b];
+    const Size& sa = plan.resized[a];
+    const Size& sb = plan.resized[b];
     return int64_t{sa.width} * sa.height > int64_t{sb.width} * sb.height;
   });
-  // All outputs share one aspect ratio, but rounding can make the widest one a pixel shorter
-  // than another: take each axis' maximum so every output can be derived from the decode.
-  for (const Size& s : plan.outputs) {
+  // All resized images share one aspect ratio, but rounding can make the widest one a pixel
+  // shorter than another: take each axis' maximum so every one can be derived from the decode.
+  for (const Size& s : plan.resized) {
     plan.largest.width = std::max(plan.largest.width, s.width);
     plan.largest.height = std::max(plan.largest.height, s.height);
   }
@@ -134,6 +163,7 @@ std::string Plan::ToString() const {
   std::string out;
   for (size_t i = 0; i < outputs.size(); ++i) {
     out += fmt::format("{}{}x{}", i ? "," : "", outputs[i].width, outputs[i].height);
+    if (cropped[i]) out += fmt::format(" (crop of {}x{})", resized[i].width, resized[i].height);
   }
   return fmt::format(
       "outputs [{}] largest {}x{} decode>= {}x{} fast_jpeg={} jpeg_scale={}/8 jpeg_shrink={} "

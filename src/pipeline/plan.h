@@ -17,7 +17,12 @@ using media::Size;
 struct Plan {
   // Per target, in the order given: the output size in display (oriented) coordinates.
   std::vector<Size> outputs;
-  // Indices into `outputs`, largest first: each output is derived from the one before it.
+  // Per target: the size the image is resized to before a crop (equal to outputs[i] for
+  // Fit::kInside; covering outputs[i] for Fit::kCrop), and whether it is then cropped.
+  std::vector<Size> resized;
+  std::vector<bool> cropped;
+  // Indices into `outputs`, largest `resized` first: each is resized from the one before it
+  // (before that one's crop).
   std::vector<int> cascade;
   // The largest output, display coordinates; and in stored coordinates (what to decode at least).
   Size largest;
@@ -42,6 +47,11 @@ struct Plan {
 // `original`, rounded to the nearest pixel (at least 1), never larger than `original`.
 // REQUIRES: all positive.
 Size FitInside(Size original, int max_width, int max_height);
+
+// The smallest size with the aspect ratio of `original` that covers max_width x max_height
+// (rounded up, so it always does), never larger than `original`.
+// REQUIRES: all positive.
+Size CoverBox(Size original, int max_width, int max_height);
 
 // The smallest libjpeg M in 1..8 whose M/8 scaled decode (ceil(w * M / 8)) still covers `min`.
 int JpegScaleNum(Size stored, Size min);

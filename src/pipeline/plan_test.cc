@@ -210,5 +210,50 @@ TEST(PlanTest, HeifThumbnailUsedOnlyWhenLargeEnough) {
   EXPECT_FALSE(MakePlan(p, {Target::Square(128)}, facts).heif_thumbnail);
 }
 
+TEST(CoverBoxTest, CoversTheBoxWithTheOriginalsAspect) {
+  EXPECT_EQ(CoverBox({4000, 3000}, 500, 500), (Size{667, 500}));  // 666.67 rounded up
+  EXPECT_EQ(CoverBox({3000, 4000}, 500, 500), (Size{500, 667}));
+  EXPECT_EQ(CoverBox({1000, 1000}, 250, 250), (Size{250, 250}));
+  EXPECT_EQ(CoverBox({16000, 400}, 250, 250), (Size{10000, 250}));
+  EXPECT_EQ(CoverBox({1200, 800}, 600, 100), (Size{600, 400}));  // width limits
+}
+
+TEST(CoverBoxTest, NeverUpscaled) {
+  EXPECT_EQ(CoverBox({300, 200}, 500, 500), (Size{300, 200}));
+  EXPECT_EQ(CoverBox({600, 400}, 500, 500), (Size{600, 400}));  // 750x500 would upscale
+  EXPECT_EQ(CoverBox({501, 500}, 500, 500), (Size{501, 500}));
+}
+
+// The media server's three variants of one photo: a big one fitted to 4096x1080, a true 500
+// square and a 250 square, decoded once.
+TEST(PlanTest, CropTargetsCutFromACoveringResize) {
+  const Plan plan =
+      MakePlan(Jpeg(4000, 3000),
+               {Target{4096, 1080}, Target::CroppedSquare(500), Target::CroppedSquare(250)},
+               LoaderFacts{.jpeg_fast_path = true});
+  EXPECT_EQ(plan.outputs, (std::vector<Size>{{1440, 1080}, {500, 500}, {250, 250}}));
+  EXPECT_EQ(plan.resized, (std::vector<Size>{{1440, 1080}, {667, 500}, {334, 250}}));
+  EXPECT_EQ(plan.cropped, (std::vector<bool>{false, true, true}));
+  EXPECT_EQ(plan.cascade, (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(plan.decode_min, (Size{1440, 1080}));
+}
+
+TEST(PlanTest, CropOfASmallOriginalIsASmallerSquareNotAnUpscale) {
+  const Plan plan = MakePlan(Jpeg(300, 200), {Target::CroppedSquare(500)}, LoaderFacts{});
+  EXPECT_EQ(plan.outputs[0], (Size{200, 200}));
+  EXPECT_EQ(plan.resized[0], (Size{300, 200}));
+  EXPECT_TRUE(plan.cropped[0]);
+  const Plan wide = MakePlan(Jpeg(300, 200), {Target{400, 100, Target::Fit::kCrop}}, {});
+  EXPECT_EQ(wide.outputs[0], (Size{300, 75})) << "the box's shape, scaled down";
+}
+
+TEST(PlanTest, CropDecodesEnoughForTheCoveringSize) {
+  // A panorama: the 250 square needs the full 250 px height, so 10000 px of width.
+  const Plan plan = MakePlan(Jpeg(16000, 400, 6), {Target::CroppedSquare(250)}, LoaderFacts{});
+  EXPECT_EQ(plan.outputs[0], (Size{250, 250}));
+  EXPECT_EQ(plan.resized[0], (Size{250, 10000}));  // display: portrait after orientation 6
+  EXPECT_EQ(plan.decode_min, (Size{10000, 250}));  // stored
+}
+
 }  // namespace
 }  // namespace tessera::pipeline

@@ -1,5 +1,6 @@
 #include "src/pipeline/resize.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace tessera::pipeline {
@@ -40,6 +41,14 @@ VImage Orient(const VImage& in, int orientation) {
     default:
       return in;
   }
+}
+
+VImage CropInteresting(const VImage& in, Size out) {
+  const int w = std::min(out.width, in.width());
+  const int h = std::min(out.height, in.height());
+  if (w == in.width() && h == in.height()) return in;
+  return in.smartcrop(
+      w, h, VImage::option()->set("interesting", static_cast<int>(VIPS_INTERESTING_ATTENTION)));
 }
 
 }  // namespace tessera::pipeline

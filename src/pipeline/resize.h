@@ -17,6 +17,10 @@ vips::VImage ResizeExact(const vips::VImage& in, Size out, const char* kernel);
 // anything else is left as stored. Throws vips::VError.
 vips::VImage Orient(const vips::VImage& in, int orientation);
 
+// Cuts `out` (at most the image's size) from `in` around its most interesting region, as
+// libvips' smartcrop with the attention measure finds it (skin tones, saturated colour, edges).
+vips::VImage CropInteresting(const vips::VImage& in, Size out);
+
 }  // namespace tessera::pipeline
 
 #endif  // TESSERA_PIPELINE_RESIZE_H_
