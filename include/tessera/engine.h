@@ -41,7 +41,8 @@ struct ProbeInfo {
 //   kInside: fits inside max_width x max_height, keeping the aspect ratio to the pixel.
 //   kCrop: fills max_width x max_height exactly: scaled so that it covers the box, then cut
 //          around its most interesting region (libvips' attention measure). A smaller original
-//          gives a smaller result (min of box and original on each axis), never an upscaled one.
+//          gives the largest region of the box's shape it holds (a 320x240 original gives a
+//          240x240 square for a 500 square), never an upscaled one.
 struct Target {
   enum class Fit { kInside, kCrop };
   int max_width = 0;

@@ -1,0 +1,92 @@
+// The library scanner: walks a library folder and brings the catalog and the media store in
+// line with it (new photos, changed files, moves, copies, deletions, stale variants, failures).
+#ifndef TESSERA_LIBRARY_SCANNER_H_
+#define TESSERA_LIBRARY_SCANNER_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "src/library/catalog.h"
+#include "src/library/media_store.h"
+#include "src/library/variants.h"
+#include "tessera/engine.h"
+#include "tessera/status.h"
+
+namespace tessera::library {
+
+struct ScanProgress {
+  int64_t files_done = 0;
+  int64_t files_total = 0;
+  std::string rel_path;  // the file just processed
+};
+
+struct ScanOptions {
+  int workers = 1;  // files processed at once; >= 1
+  // Called after each file, from the worker that processed it, one call at a time.
+  std::function<void(const ScanProgress&)> on_progress;
+  // The variants every photo gets. REQUIRES: not empty.
+  std::vector<VariantSpec> variants = DefaultVariants();
+};
+
+struct ScanReport {
+  int64_t files_seen = 0;          // regular files found below the root
+  int64_t unchanged = 0;           // same size and mtime as catalogued: only stat'ed
+  int64_t files_read = 0;          // files whose content was read (hashed), for any reason
+  int64_t new_photos = 0;          // photos that did not exist for this owner before
+  int64_t variants_generated = 0;  // variants encoded and stored
+  int64_t failed = 0;              // files that failed in this scan (decode or read)
+  int64_t known_failures = 0;      // unchanged files that failed before: skipped, not read
+  int64_t removed = 0;             // catalogued files no longer found
+  double seconds = 0;
+};
+
+// Thread-compatible: one Scan at a time per Scanner; scans of one library must not overlap.
+// The catalog, engine and store must outlive the scanner.
+class Scanner {
+ public:
+  Scanner(Catalog& catalog, const Engine& engine, const MediaStore& store, ScanOptions options);
+  Scanner(const Scanner&) = delete;
+  Scanner& operator=(const Scanner&) = delete;
+
+  // Walks `library.root` recursively. Hidden entries (name starting with '.') are skipped;
+  // symlinked folders are not followed; a symlinked file is taken only when it resolves to a
+  // regular file inside the root. For each file:
+  //   - same size and mtime as its row: marked seen without reading it; only variants whose
+  //     recorded recipe differs from the current one (or that are missing) are regenerated;
+  //   - otherwise its quick hash is compared (a touched but unchanged file only gets its row
+  //     updated), then its content hash names the owner's photo: an existing photo (a move or
+  //     a copy) is reused without decoding when its variants are current;
+  //   - a decode failure is recorded in the failure ledger (reason naming the file) and the
+  //     file is skipped by later scans until its size or mtime changes. Files of unsupported
+  //     types are recorded the same way.
+  // Finally rows of files not found are removed, and ledger entries of vanished files cleared.
+  // Errors: only the catalog's (the scan stops and removes nothing) or an unreadable root.
+  // One bad file never stops a scan.
+  Result<ScanReport> Scan(const Library& library);
+
+ private:
+  struct Entry;
+  struct Counters;
+  Status ProcessFile(const Library& library, const Entry& entry, int64_t generation,
+                     Counters& counters);
+  // `existing`: the file's row, or null when it has none.
+  Status Import(const Library& library, const Entry& entry, const PhotoFile* existing,
+                int64_t generation, Counters& counters);
+  Status RefreshVariants(const Library& library, const Entry& entry, const PhotoFile& file,
+                         int64_t generation, Counters& counters);
+  Status RecordGenerated(int64_t photo_id, const GeneratedVariants& generated);
+  Status HandleFailure(const Library& library, const Entry& entry, const Status& error,
+                       const PhotoFile* existing, int64_t generation, Counters& counters);
+  Result<std::vector<VariantSpec>> StaleSpecs(int64_t photo_id);
+
+  Catalog& catalog_;
+  const Engine& engine_;
+  const MediaStore& store_;
+  ScanOptions options_;
+};
+
+}  // namespace tessera::library
+
+#endif  // TESSERA_LIBRARY_SCANNER_H_

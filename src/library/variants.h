@@ -1,0 +1,65 @@
+// The media server's variants of a photo (a large preview and two square crops): their recipes
+// and their generation from one decode.
+#ifndef TESSERA_LIBRARY_VARIANTS_H_
+#define TESSERA_LIBRARY_VARIANTS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "src/library/catalog.h"
+#include "src/library/media_store.h"
+#include "tessera/engine.h"
+#include "tessera/status.h"
+
+namespace tessera::library {
+
+// How one variant is made. `kind` is a MediaStore kind and the catalog's Variant::kind.
+struct VariantSpec {
+  std::string kind;
+  Target target;
+  std::string format;  // "jpg" or "webp": the encoder and the stored extension
+  int quality = 85;    // 1..100
+};
+
+// thumbnails_big: fits 4096x1080, JPEG q85; square_thumbnails: CroppedSquare(500), JPEG q85;
+// small_square_thumbnails: CroppedSquare(250), JPEG q80.
+std::vector<VariantSpec> DefaultVariants();
+
+// A stable description of everything that shapes the output, engine version included, e.g.
+// "thumbnails_big fit 4096x1080 jpg q85 tessera 0.1.0". A stored variant whose recipe differs
+// from the current one is stale and is regenerated.
+std::string Recipe(const VariantSpec& spec);
+
+// One stored variant, as recorded in the catalog (photo_id excepted).
+struct GeneratedVariant {
+  std::string kind;
+  std::string recipe;
+  std::string format;
+  int width = 0;
+  int height = 0;
+  int64_t bytes = 0;
+};
+
+struct GeneratedVariants {
+  ProbeInfo probe;
+  std::vector<GeneratedVariant> variants;  // in the order of the specs
+};
+
+// Decodes `path` once (Engine::Thumbnail with every spec's target), encodes each image and stores
+// it under (spec.kind, hash, spec.format) in `store`. Errors: the engine's (naming the file:
+// Corrupt, Unsupported, TooLarge for the file itself; IOError and friends for the environment),
+// InvalidArgument for an unknown format or a bad key, the store's IOError. A failure may leave
+// the variants stored before it in place (each write is atomic).
+// REQUIRES: !specs.empty(). Thread-safe.
+Result<GeneratedVariants> GenerateVariants(const Engine& engine, const std::string& path,
+                                           const std::string& hash,
+                                           const std::vector<VariantSpec>& specs,
+                                           const MediaStore& store);
+
+// The catalog's view of a probed file: mime type, oriented size, duration and `file_size`.
+PhotoMeta PhotoMetaFromProbe(const ProbeInfo& probe, int64_t file_size);
+
+}  // namespace tessera::library
+
+#endif  // TESSERA_LIBRARY_VARIANTS_H_
