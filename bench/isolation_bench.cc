@@ -97,7 +97,7 @@ void BM_Raw(benchmark::State& state) {
           : testing::CorpusPath("raw/synthetic-bayer-rggb-2400x1600__derived__Storm.dng");
   Result<std::string> bytes = media::ReadFileBytes(path, 1ull << 30);
   if (!bytes.ok()) return state.SkipWithError("DNG missing");
-  InitHelperRuntime();
+  if (!InitHelperRuntime().ok()) return state.SkipWithError("libvips did not start");
   const std::vector<Target> targets = {Target::Square(256)};
   decoders::RawOptions options;
   options.allow_preview = state.range(1) == 1;

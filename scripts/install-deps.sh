@@ -21,7 +21,7 @@ BUILD=(
   libgtest-dev libgmock-dev libbenchmark-dev shared-mime-info
   libavformat-dev libavcodec-dev libavfilter-dev libswscale-dev libavutil-dev
   libraw-dev libmagick++-6.q16-dev libseccomp-dev
-  libsqlite3-dev libsodium-dev libargon2-dev libxxhash-dev libjwt-dev
+  libsqlite3-dev libsodium-dev libargon2-dev libxxhash-dev libjwt-dev libboost-dev
 )
 # npm: make-corpus.sh fetches three npm packages with real camera JPEGs (without npm the
 # corpus lacks several photos and orientation samples, and corpus tests would fail in CI).

@@ -63,7 +63,8 @@ struct PhotoFile {
   int64_t seen_generation = 0;  // the last scan that saw it
 };
 
-// A stored derived image ("big", "square", "small_square") and the recipe that made it.
+// A stored derived image, by its MediaStore kind ("thumbnails_big", "square_thumbnails",
+// "small_square_thumbnails"), and the recipe that made it.
 struct Variant {
   int64_t photo_id = 0;
   std::string kind;

@@ -1,0 +1,86 @@
+// Dispatch and authentication; the media routes are in routes_media.cc, sign-in in
+// routes_auth.cc.
+#include "src/server/routes.h"
+
+#include <spdlog/spdlog.h>
+
+#include <string>
+
+#include "src/server/responses.h"
+
+namespace tessera::server {
+namespace {
+
+// The path part of a request target, without the query string.
+std::string_view PathOf(std::string_view target) {
+  return target.substr(0, target.find_first_of("?#"));
+}
+
+// The value of cookie `name` in a Cookie header ("a=1; jwt=xyz"), or "".
+std::string_view CookieValue(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    size_t end = header.find(';');
+    std::string_view pair = header.substr(0, end);
+    header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    size_t eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
+  }
+  return {};
+}
+
+bool IsGetOrHead(const Request& request) {
+  return request.method == "GET" || request.method == "HEAD";
+}
+
+}  // namespace
+
+Router::Router(library::Catalog& catalog, const library::MediaStore& store,
+               const TokenService& tokens, RouterOptions options)
+    : catalog_(catalog),
+      store_(store),
+      tokens_(tokens),
+      options_(std::move(options)),
+      limiter_(options_.max_login_failures, options_.login_window_seconds, options_.clock) {}
+
+Router::Auth Router::Authenticate(const Request& request) {
+  std::string_view token;
+  std::string_view authorization = request.Header("Authorization");
+  if (!authorization.empty()) {
+    token = BearerToken(authorization);
+    // Credentials of another scheme, or a Bearer header without a token, are not anonymous.
+    if (token.empty()) return Auth{true, std::nullopt};
+  } else {
+    token = CookieValue(request.Header("Cookie"), "jwt");
+    if (token.empty()) return Auth{};
+  }
+  Result<TokenClaims> claims = tokens_.Verify(token, TokenType::kAccess);
+  if (!claims.ok()) return Auth{true, std::nullopt};
+  // A deleted user's tokens die with the user.
+  Result<std::optional<library::User>> user = catalog_.FindUserById(claims->user_id);
+  if (!user.ok() || !user->has_value()) return Auth{true, std::nullopt};
+  return Auth{false, claims->user_id};
+}
+
+Response Router::Handle(const Request& request) {
+  std::string_view path = PathOf(request.target);
+  bool head = request.method == "HEAD";
+  Response response;
+  if (path.starts_with("/media/")) {
+    response = HandleMedia(request, path);
+  } else if (path == "/api/auth/token/obtain/" || path == "/api/auth/token/obtain") {
+    response = request.method == "POST" ? HandleObtain(request) : MethodNotAllowed("POST");
+    head = false;
+  } else if (path == "/api/auth/token/refresh/" || path == "/api/auth/token/refresh") {
+    response = request.method == "POST" ? HandleRefresh(request) : MethodNotAllowed("POST");
+    head = false;
+  } else if (path == "/api/health" || path == "/api/health/") {
+    response = IsGetOrHead(request) ? JsonResponse(200, {{"status", "ok"}})
+                                    : MethodNotAllowed("GET, HEAD");
+  } else {
+    response = ErrorResponse(404);
+  }
+  return head ? ForHead(std::move(response)) : response;
+}
+
+}  // namespace tessera::server

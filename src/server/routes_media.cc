@@ -1,0 +1,188 @@
+// The /media/ routes: auth, visibility, then a stored variant or the original file, with
+// entity tags, conditional requests and byte ranges.
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <functional>
+#include <string>
+
+#include "src/server/http_cache.h"
+#include "src/server/media_path.h"
+#include "src/server/responses.h"
+#include "src/server/routes.h"
+
+namespace tessera::server {
+namespace {
+
+std::string_view ContentTypeFor(std::string_view ext) {
+  if (ext == "jpg") return "image/jpeg";
+  if (ext == "webp") return "image/webp";
+  if (ext == "png") return "image/png";
+  if (ext == "avif") return "image/avif";
+  if (ext == "mp4") return "video/mp4";
+  if (ext == "webm") return "video/webm";
+  return "application/octet-stream";
+}
+
+// The extensions a variant's file may have, the one the recipe names first (recipes name their
+// format as a word: "... jpg q85 ...", or "jpeg" in older ones).
+std::vector<std::string_view> ExtensionsFor(std::string_view recipe) {
+  std::vector<std::string_view> exts(std::begin(library::kMediaExtensions),
+                                     std::end(library::kMediaExtensions));
+  std::vector<std::string_view> words;
+  for (size_t start = 0; start < recipe.size();) {
+    size_t end = std::min(recipe.find(' ', start), recipe.size());
+    words.push_back(recipe.substr(start, end - start));
+    start = end + 1;
+  }
+  auto named = [&](std::string_view ext) {
+    return std::any_of(words.begin(), words.end(), [&](std::string_view word) {
+      return word == ext || (ext == "jpg" && word == "jpeg");
+    });
+  };
+  std::stable_partition(exts.begin(), exts.end(), named);
+  return exts;
+}
+
+// The fixed-width hex of a stable 64-bit FNV-1a hash: the recipe's part of an entity tag (the
+// tag must change when a setting regenerates the file, and stay put across restarts).
+std::string RecipeTag(std::string_view recipe) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : recipe) h = (h ^ c) * 1099511628211ull;
+  char out[17];
+  snprintf(out, sizeof(out), "%016llx", static_cast<unsigned long long>(h));
+  return out;
+}
+
+// The caching headers every media answer (200, 206, 304) carries.
+void AddCacheHeaders(Response& response, const library::Photo& photo, const std::string& etag,
+                     const struct stat& st, int64_t max_age) {
+  response.AddHeader("ETag", etag);
+  response.AddHeader("Last-Modified", HttpDate(st.st_mtime));
+  response.AddHeader("Cache-Control", (photo.is_public ? "public, max-age=" : "private, max-age=") +
+                                          std::to_string(max_age));
+  if (!photo.is_public) response.AddHeader("Vary", "Authorization, Cookie");
+}
+
+Response NotModified(const library::Photo& photo, const std::string& etag, const struct stat& st,
+                     int64_t max_age) {
+  Response response;
+  response.status = 304;
+  AddCacheHeaders(response, photo, etag, st, max_age);
+  return response;
+}
+
+}  // namespace
+
+Response Router::HandleMedia(const Request& request, std::string_view path) {
+  std::optional<MediaPath> media = ParseMediaPath(path);
+  if (!media) return ErrorResponse(404);
+  if (request.method != "GET" && request.method != "HEAD") return MethodNotAllowed("GET, HEAD");
+  if (media->kind == MediaKind::kFace || media->kind == MediaKind::kAvatar) {
+    // TODO(issue 4): faces and avatars, once the library stores them.
+    return ErrorResponse(501);
+  }
+  Auth auth = Authenticate(request);
+  if (auth.bad_token) return Unauthorized(/*invalid_token=*/true);
+  Result<std::optional<library::Photo>> photo =
+      catalog_.FindPhotoForViewer(media->hash, auth.viewer);
+  if (!photo.ok()) {
+    spdlog::error("media: catalog lookup failed: {}", photo.status().ToString());
+    return ErrorResponse(500);
+  }
+  if (!photo->has_value()) {
+    // Anonymous: sign in and maybe you may. Signed in: it does not exist for you.
+    return auth.viewer ? ErrorResponse(404) : Unauthorized(/*invalid_token=*/false);
+  }
+  switch (media->kind) {
+    case MediaKind::kBig:
+      return HandleVariant(request, **photo, "thumbnails_big", "big");
+    case MediaKind::kSquare:
+      return HandleVariant(request, **photo, "square_thumbnails", "square");
+    case MediaKind::kSmallSquare:
+      return HandleVariant(request, **photo, "small_square_thumbnails", "small_square");
+    default:
+      return HandleOriginal(request, **photo);
+  }
+}
+
+Response Router::HandleVariant(const Request& request, const library::Photo& photo,
+                               std::string_view store_kind, std::string_view variant_kind) {
+  // The variant generator records the store's kind ("thumbnails_big"); catalog.h documents
+  // short names ("big"). Both are read until one is settled.
+  Result<std::optional<library::Variant>> variant = catalog_.FindVariant(photo.id, store_kind);
+  if (variant.ok() && !variant->has_value()) variant = catalog_.FindVariant(photo.id, variant_kind);
+  if (!variant.ok()) {
+    spdlog::error("media: variant lookup failed: {}", variant.status().ToString());
+    return ErrorResponse(500);
+  }
+  if (!variant->has_value()) return ErrorResponse(404);
+  const std::string& recipe = (*variant)->recipe;
+  for (std::string_view ext : ExtensionsFor(recipe)) {
+    Result<std::string> path = store_.Path(store_kind, photo.hash, ext);
+    struct stat st;
+    if (!path.ok() || stat(path->c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    std::string etag =
+        MakeETag(photo.hash + "-" + std::string(store_kind) + "-" + RecipeTag(recipe));
+    if (IfNoneMatchHits(request.Header("If-None-Match"), etag)) {
+      return NotModified(photo, etag, st, options_.media_max_age_seconds);
+    }
+    Response response;
+    response.AddHeader("Content-Type", std::string(ContentTypeFor(ext)));
+    AddCacheHeaders(response, photo, etag, st, options_.media_max_age_seconds);
+    uint64_t size = static_cast<uint64_t>(st.st_size);
+    response.file = FileBody{*path, ByteRange{0, size == 0 ? 0 : size - 1}, size};
+    if (size == 0) response.file.reset();  // nothing to stream
+    return response;
+  }
+  // Catalogued but not on disk (being regenerated, or removed by hand).
+  spdlog::warn("media: {} variant of photo {} is missing from the store", variant_kind, photo.id);
+  return ErrorResponse(404);
+}
+
+Response Router::HandleOriginal(const Request& request, const library::Photo& photo) {
+  if (!options_.locate_original) return ErrorResponse(501);
+  Result<std::optional<std::string>> located = options_.locate_original(photo);
+  if (!located.ok()) {
+    spdlog::error("media: locating the original of photo {} failed: {}", photo.id,
+                  located.status().ToString());
+    return ErrorResponse(500);
+  }
+  struct stat st;
+  if (!located->has_value() || stat((*located)->c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    return ErrorResponse(404);
+  }
+  uint64_t size = static_cast<uint64_t>(st.st_size);
+  // The content hash names the bytes, so it is the tag; mtime changes do not matter.
+  std::string etag = MakeETag(photo.hash);
+  if (IfNoneMatchHits(request.Header("If-None-Match"), etag)) {
+    return NotModified(photo, etag, st, options_.media_max_age_seconds);
+  }
+  Response response;
+  response.AddHeader("Accept-Ranges", "bytes");
+  ByteRange range;
+  switch (ParseRange(request.Header("Range"), size, &range)) {
+    case RangeVerdict::kUnsatisfiable: {
+      Response refused = ErrorResponse(416);
+      refused.AddHeader("Content-Range", "bytes */" + std::to_string(size));
+      return refused;
+    }
+    case RangeVerdict::kPartial:
+      range.last = std::min(range.last, range.first + options_.max_partial_bytes - 1);
+      response.status = 206;
+      response.AddHeader("Content-Range", ContentRange(range, size));
+      break;
+    case RangeVerdict::kWhole:
+      range = ByteRange{0, size == 0 ? 0 : size - 1};
+      break;
+  }
+  std::string mime =
+      photo.meta.mime_type.empty() ? "application/octet-stream" : photo.meta.mime_type;
+  response.AddHeader("Content-Type", mime);
+  AddCacheHeaders(response, photo, etag, st, options_.media_max_age_seconds);
+  if (size > 0) response.file = FileBody{**located, range, size};
+  return response;
+}
+
+}  // namespace tessera::server
