@@ -114,6 +114,9 @@ class Catalog {
   // --- Files.
   virtual Result<std::optional<PhotoFile>> FindFile(int64_t library_id,
                                                     std::string_view rel_path) = 0;
+  // Every file row pointing at `photo_id` (copies, and a file seen under several names), by
+  // library and path: where the server finds a photo's original.
+  virtual Result<std::vector<PhotoFile>> FilesOfPhoto(int64_t photo_id) = 0;
   // Inserts or replaces the row for (library_id, rel_path).
   // REQUIRES: the photo and the library have the same owner (else kInvalidArgument).
   virtual Status UpsertFile(const PhotoFile& file) = 0;

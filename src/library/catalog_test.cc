@@ -126,6 +126,22 @@ TEST_F(CatalogTest, RenameKeepsThePhoto) {
   EXPECT_TRUE(catalog_->FindFile(lib, "b/y.jpg")->has_value());  // rolled back, not deleted
 }
 
+TEST_F(CatalogTest, FilesOfPhotoListsEveryCopy) {
+  int64_t alice = AddUser("alice");
+  int64_t lib = AddLibrary(alice, "/p");
+  int64_t photo = AddPhoto(alice, 1);
+  int64_t other = AddPhoto(alice, 2);
+  ASSERT_TRUE(catalog_->UpsertFile(File(lib, "b/copy.jpg", photo, 1)).ok());
+  ASSERT_TRUE(catalog_->UpsertFile(File(lib, "a/x.jpg", photo, 1)).ok());
+  ASSERT_TRUE(catalog_->UpsertFile(File(lib, "c/other.jpg", other, 1)).ok());
+  auto files = catalog_->FilesOfPhoto(photo);
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  ASSERT_EQ(files->size(), 2u);
+  EXPECT_EQ((*files)[0].rel_path, "a/x.jpg");
+  EXPECT_EQ((*files)[1].rel_path, "b/copy.jpg");
+  EXPECT_TRUE(catalog_->FilesOfPhoto(9999)->empty());
+}
+
 TEST_F(CatalogTest, FileMustBelongToThePhotosOwner) {
   int64_t alice = AddUser("alice");
   int64_t bob = AddUser("bob");

@@ -31,6 +31,22 @@ Result<std::optional<PhotoFile>> SqliteCatalog::FindFile(int64_t library_id,
   return std::optional<PhotoFile>(ReadFile(*stmt));
 }
 
+Result<std::vector<PhotoFile>> SqliteCatalog::FilesOfPhoto(int64_t photo_id) {
+  std::lock_guard lock(mu_);
+  TESSERA_ASSIGN_OR_RETURN(
+      StatementUse stmt,
+      Use("SELECT library_id, rel_path, size, mtime_ns, quick_hash, photo_id, seen_generation "
+          "FROM files WHERE photo_id = ?1 ORDER BY library_id, rel_path"));
+  stmt->Bind(1, photo_id);
+  std::vector<PhotoFile> files;
+  while (true) {
+    TESSERA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    files.push_back(ReadFile(*stmt));
+  }
+  return files;
+}
+
 Status SqliteCatalog::UpsertFile(const PhotoFile& file) {
   std::lock_guard lock(mu_);
   TESSERA_ASSIGN_OR_RETURN(

@@ -28,6 +28,7 @@ class SqliteCatalog final : public Catalog {
   Result<std::vector<Library>> Libraries(std::optional<int64_t> owner_id) override;
 
   Result<std::optional<PhotoFile>> FindFile(int64_t library_id, std::string_view rel_path) override;
+  Result<std::vector<PhotoFile>> FilesOfPhoto(int64_t photo_id) override;
   Status UpsertFile(const PhotoFile& file) override;
   Status MarkSeen(int64_t library_id, std::string_view rel_path, int64_t generation) override;
   Result<int64_t> RemoveFilesNotSeen(int64_t library_id, int64_t generation) override;
