@@ -25,6 +25,11 @@ constexpr unsigned kWatchdogFloorSeconds = 60;
 
 bool ProbeOnly(const HelperRequest& r) { return r.op == HelperRequest::Op::kProbe; }
 
+// What a decoder must deliver for this request's targets, once it knows the upright size.
+decoders::MinSizeFn MinSizeFor(const HelperRequest& r) {
+  return [&r](const ProbeInfo& up) { return pipeline::DecodeMinimum(up, r.targets, r.quality); };
+}
+
 Result<ThumbnailSet> Finish(const HelperRequest& r, Result<decoders::Decoded> decoded) {
   if (!decoded.ok()) return decoded.status();
   decoded->info.mime_type = r.mime_type;
@@ -49,10 +54,7 @@ Result<ThumbnailSet> HandleVideo(const HelperRequest& r) {
     TESSERA_ASSIGN_OR_RETURN(ProbeInfo info, decoders::ProbeVideo(r.path));
     return ProbeSet(std::move(info), r);
   }
-  auto min_size = [&](const ProbeInfo& up) {
-    return pipeline::DecodeMinimum(up, r.targets, r.quality);
-  };
-  return Finish(r, decoders::DecodeVideo(r.path, min_size));
+  return Finish(r, decoders::DecodeVideo(r.path, MinSizeFor(r)));
 }
 
 Result<ThumbnailSet> HandleRaw(const HelperRequest& r) {
@@ -61,10 +63,7 @@ Result<ThumbnailSet> HandleRaw(const HelperRequest& r) {
     TESSERA_ASSIGN_OR_RETURN(ProbeInfo info, decoders::ProbeRaw(r.path, bytes));
     return ProbeSet(std::move(info), r);
   }
-  auto min_size = [&](const ProbeInfo& up) {
-    return pipeline::DecodeMinimum(up, r.targets, r.quality);
-  };
-  return Finish(r, decoders::DecodeRaw(r.path, bytes, min_size));
+  return Finish(r, decoders::DecodeRaw(r.path, bytes, MinSizeFor(r)));
 }
 
 Result<ThumbnailSet> HandleMagick(const HelperRequest& r) {
@@ -75,10 +74,7 @@ Result<ThumbnailSet> HandleMagick(const HelperRequest& r) {
     TESSERA_ASSIGN_OR_RETURN(ProbeInfo info, decoders::ProbeMagick(r.path, bytes, coder));
     return ProbeSet(std::move(info), r);
   }
-  auto min_size = [&](const ProbeInfo& up) {
-    return pipeline::DecodeMinimum(up, r.targets, r.quality);
-  };
-  return Finish(r, decoders::DecodeMagick(r.path, bytes, coder, min_size));
+  return Finish(r, decoders::DecodeMagick(r.path, bytes, coder, MinSizeFor(r)));
 }
 
 Result<ThumbnailSet> HandleVips(const HelperRequest& r, const Engine& engine) {

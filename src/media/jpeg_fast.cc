@@ -11,37 +11,27 @@
 #include <cstring>
 #include <memory>
 
+#include "src/media/jpeg_error.h"
+
 namespace tessera::media {
 namespace {
 
-// libjpeg reports errors through callbacks; we longjmp back to the setjmp in Decode and keep
-// the message. Only plain data (no destructors) lives between setjmp and longjmp.
-struct ErrorManager {
-  jpeg_error_mgr pub;
-  std::jmp_buf jump;
-  char message[JMSG_LENGTH_MAX];
-};
-
-[[noreturn]] void OnError(j_common_ptr cinfo) {
-  auto* err = reinterpret_cast<ErrorManager*>(cinfo->err);
-  (*cinfo->err->format_message)(cinfo, err->message);
-  std::longjmp(err->jump, 1);
-}
-
+// libjpeg reports errors through callbacks (jpeg_error.h): we longjmp back to the setjmp in
+// Decode and keep the message.
 // Warnings are ignored as libjpeg does, except a premature end of data: libjpeg would pad
 // the rest of the image with grey, and a truncated file must fail, not look half-grey.
 void OnMessage(j_common_ptr cinfo, int level) {
-  if (level == -1 && cinfo->err->msg_code == JWRN_JPEG_EOF) OnError(cinfo);
+  if (level == -1 && cinfo->err->msg_code == JWRN_JPEG_EOF) JpegErrorExit(cinfo);
 }
 
 // Owns a jpeg_decompress_struct: destroyed however we leave.
 struct Decompressor {
   jpeg_decompress_struct cinfo;
-  ErrorManager err;
+  JpegErrorManager err;
   Decompressor() {
     std::memset(&cinfo, 0, sizeof(cinfo));
     cinfo.err = jpeg_std_error(&err.pub);
-    err.pub.error_exit = &OnError;
+    err.pub.error_exit = &JpegErrorExit;
     err.pub.emit_message = &OnMessage;
     err.message[0] = '\0';
     jpeg_create_decompress(&cinfo);

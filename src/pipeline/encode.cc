@@ -16,6 +16,7 @@
 #include <vector>
 #include <vips/vips8>
 
+#include "src/media/jpeg_error.h"
 #include "tessera/engine.h"
 
 namespace tessera::pipeline {
@@ -38,21 +39,9 @@ Status CheckInput(const Image& image, int quality, std::string_view what) {
 }
 
 // --- JPEG ---
-// libjpeg reports errors through callbacks; OnError longjmps back to the setjmp in Compress.
+// libjpeg reports errors through callbacks; JpegErrorExit longjmps back to the setjmp in Compress.
 // Everything with a destructor lives in Compressor, owned by EncodeJpeg's frame, which the
 // jump never crosses; the frames it skips are libjpeg's and our trivial callbacks.
-
-struct ErrorManager {
-  jpeg_error_mgr pub;
-  std::jmp_buf jump;
-  char message[JMSG_LENGTH_MAX];
-};
-
-[[noreturn]] void OnError(j_common_ptr cinfo) {
-  auto* err = reinterpret_cast<ErrorManager*>(cinfo->err);
-  (*cinfo->err->format_message)(cinfo, err->message);
-  std::longjmp(err->jump, 1);
-}
 
 // A destination that appends to a std::string in 64 KiB steps, instead of jpeg_mem_dest,
 // whose malloc'd buffer is left dangling when compression fails after it has grown.
@@ -96,7 +85,7 @@ void TermDestination(j_compress_ptr cinfo) {
 // Owns a jpeg_compress_struct and what its callbacks write to: destroyed however we leave.
 struct Compressor {
   jpeg_compress_struct cinfo;
-  ErrorManager err;
+  media::JpegErrorManager err;
   StringDestination dest;
   std::string out;
   std::vector<JSAMPLE> row;  // one row, RGBA flattened to RGB
@@ -104,7 +93,7 @@ struct Compressor {
   Compressor() {
     std::memset(&cinfo, 0, sizeof(cinfo));
     cinfo.err = jpeg_std_error(&err.pub);
-    err.pub.error_exit = &OnError;
+    err.pub.error_exit = &media::JpegErrorExit;
     err.message[0] = '\0';
     jpeg_create_compress(&cinfo);
     dest.pub.init_destination = &InitDestination;
@@ -139,7 +128,7 @@ void FlattenRow(const uint8_t* rgba, int width, JSAMPLE* rgb) {
 }
 
 // Returns false with c->err.message set when libjpeg failed. No object with a destructor may
-// be created in this function: OnError jumps back into it.
+// be created in this function: JpegErrorExit jumps back into it.
 bool Compress(Compressor* c, const Image& image, int quality) {
   if (setjmp(c->err.jump)) return false;
   jpeg_compress_struct& cinfo = c->cinfo;
