@@ -22,12 +22,13 @@ BUILD=(
   libavformat-dev libavcodec-dev libavfilter-dev libswscale-dev libavutil-dev
   libraw-dev libmagick++-6.q16-dev libseccomp-dev
   libsqlite3-dev libsodium-dev libargon2-dev libxxhash-dev libjwt-dev libboost-dev
+  libpqxx-dev libdlib-dev
 )
 # npm: make-corpus.sh fetches three npm packages with real camera JPEGs (without npm the
 # corpus lacks several photos and orientation samples, and corpus tests would fail in CI).
 # ffmpeg and imagemagick: tests derive an HDR clip and PSD/TGA/ICO/... samples at run time.
 TEST=(python3 python3-gi gir1.2-gnomedesktop-3.0 gir1.2-gdkpixbuf-2.0 dbus libvips-tools npm
-      ffmpeg imagemagick)
+      ffmpeg imagemagick postgresql)
 BENCH=(nodejs npm libvips-tools imagemagick ffmpegthumbnailer time)
 
 want=("${BUILD[@]}")

@@ -24,6 +24,10 @@ Command RegisterLookup(CLI::App& app);
 Command RegisterInfo(CLI::App& app);
 Command RegisterClean(CLI::App& app);
 Command RegisterThumbnailer(CLI::App& app);
+Command RegisterServe(CLI::App& app);
+Command RegisterScan(CLI::App& app);
+Command RegisterUser(CLI::App& app);
+Command RegisterPhoto(CLI::App& app);
 
 }  // namespace tessera::cli
 

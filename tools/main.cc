@@ -9,7 +9,9 @@
 #include "tools/cli.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"tessera: correct thumbnails, fast (freedesktop.org Thumbnail Managing Standard)"};
+  CLI::App app{
+      "tessera: correct thumbnails, fast: the freedesktop.org thumbnail cache and a photo media "
+      "server"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "tessera " TESSERA_VERSION);
   bool verbose = false;
@@ -18,7 +20,9 @@ int main(int argc, char** argv) {
   const tessera::cli::Command commands[] = {
       tessera::cli::RegisterThumbnail(app),   tessera::cli::RegisterLookup(app),
       tessera::cli::RegisterInfo(app),        tessera::cli::RegisterClean(app),
-      tessera::cli::RegisterThumbnailer(app),
+      tessera::cli::RegisterThumbnailer(app), tessera::cli::RegisterServe(app),
+      tessera::cli::RegisterScan(app),        tessera::cli::RegisterUser(app),
+      tessera::cli::RegisterPhoto(app),
   };
 
   try {

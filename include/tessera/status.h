@@ -23,6 +23,7 @@ enum class StatusCode {
   kPermissionDenied,  // the user may not read or write it
   kIOError,           // the environment failed (disk full, read error): transient
   kInternal,          // a bug or an unexpected library failure
+  kAborted,           // stopped on request before it finished
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -45,6 +46,7 @@ class [[nodiscard]] Status {
   }
   static Status IOError(std::string msg) { return Status(StatusCode::kIOError, std::move(msg)); }
   static Status Internal(std::string msg) { return Status(StatusCode::kInternal, std::move(msg)); }
+  static Status Aborted(std::string msg) { return Status(StatusCode::kAborted, std::move(msg)); }
   // An IOError (or PermissionDenied for EACCES/EPERM, NotFound for ENOENT) from errno.
   static Status FromErrno(int err, std::string_view context);
 

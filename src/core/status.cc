@@ -27,6 +27,8 @@ std::string_view StatusCodeName(StatusCode code) {
       return "I/O error";
     case StatusCode::kInternal:
       return "internal error";
+    case StatusCode::kAborted:
+      return "aborted";
   }
   return "unknown";
 }

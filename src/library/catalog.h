@@ -24,6 +24,7 @@ struct User {
   std::string name;           // unique, used to sign in
   std::string first_name;     // for avatar URLs; AddUser defaults it to `name`
   std::string password_hash;  // argon2id encoded form (passwords.h), empty: cannot sign in
+  std::string avatar_hash;    // content hash of the stored avatar PNG, empty: none
 };
 
 // A folder a user owns; every file below it is that user's.
@@ -40,7 +41,8 @@ struct PhotoMeta {
   int height = 0;
   int64_t size = 0;
   double duration_seconds = 0;  // 0 for still images
-  std::string placeholder;      // thumbhash or blurhash for instant display, may be empty
+  std::string placeholder;      // base64 ThumbHash for instant display, may be empty
+  int64_t taken_at = 0;         // seconds since the epoch: when it was taken (EXIF) or its mtime
 };
 
 // One owner's photo. Identity is (owner_id, hash): two users with the same file have two photos.
@@ -84,6 +86,32 @@ struct FileFailure {
   int attempts = 0;
 };
 
+// A face found on a photo's big thumbnail; the box is in that image's pixels. `index` numbers
+// the photo's faces from 0 in the detector's stable order and names /media/faces/<hash>_<n>.jpg.
+struct Face {
+  int64_t photo_id = 0;
+  int index = 0;
+  int x = 0;
+  int y = 0;
+  int width = 0;
+  int height = 0;
+  double score = 0;
+};
+
+// A file waiting to be processed. The queue lives in the catalog, so that a scan interrupted
+// by a crash resumes where it stopped and, with a shared catalog, workers on other hosts help.
+struct Job {
+  int64_t id = 0;
+  int64_t library_id = 0;
+  std::string rel_path;
+  int attempts = 0;  // how many times it was claimed, this claim included
+};
+
+struct JobCounts {
+  int64_t pending = 0;  // waiting, or claimed by a worker whose lease ran out
+  int64_t claimed = 0;  // being processed under a live lease
+};
+
 // Who is looking: a signed-in user's id, or std::nullopt for an anonymous request.
 using Viewer = std::optional<int64_t>;
 
@@ -105,6 +133,16 @@ class Catalog {
   virtual Result<std::optional<User>> FindUserByName(std::string_view name) = 0;
   virtual Result<std::optional<User>> FindUserById(int64_t id) = 0;
   virtual Status SetPassword(int64_t user_id, std::string_view password_hash) = 0;
+  // `hash` empty removes the avatar. kNotFound for an unknown user.
+  virtual Status SetAvatar(int64_t user_id, std::string_view hash) = 0;
+  // The user whose avatar has this content hash.
+  virtual Result<std::optional<User>> FindUserByAvatar(std::string_view hash) = 0;
+
+  // --- Revoked tokens (logout). Rows past their expiry may be purged: the token is dead anyway.
+  virtual Status RevokeToken(std::string_view token_id, int64_t expires_at) = 0;
+  virtual Result<bool> IsTokenRevoked(std::string_view token_id) = 0;
+  // Forgets revocations of tokens expired before `now`; returns how many.
+  virtual Result<int64_t> PurgeRevokedTokens(int64_t now) = 0;
 
   // --- Library folders.
   virtual Result<int64_t> AddLibrary(int64_t owner_id, std::string_view root) = 0;
@@ -150,6 +188,28 @@ class Catalog {
   // Variants of `kind` made by another recipe: the ones a settings change makes stale.
   virtual Result<std::vector<Variant>> VariantsWithRecipeOtherThan(std::string_view kind,
                                                                    std::string_view recipe) = 0;
+
+  // --- Faces.
+  // Replaces the photo's faces (an empty list records that it has none).
+  virtual Status ReplaceFaces(int64_t photo_id, const std::vector<Face>& faces) = 0;
+  // Ordered by index.
+  virtual Result<std::vector<Face>> FacesOfPhoto(int64_t photo_id) = 0;
+
+  // --- Job queue.
+  // Queues (library_id, rel_path) unless it is already queued (then nothing changes).
+  virtual Status EnqueueJob(int64_t library_id, std::string_view rel_path) = 0;
+  // Claims the oldest job of the library (of any library when empty) that is unclaimed or whose
+  // lease ended before `now`, for `worker` until `now + lease_seconds`. Two workers never hold
+  // the same job under a live lease.
+  virtual Result<std::optional<Job>> ClaimJob(std::optional<int64_t> library_id,
+                                              std::string_view worker, int64_t now,
+                                              int64_t lease_seconds) = 0;
+  // Makes every job `worker` holds claimable again: a restarted worker takes back what it held
+  // when it died, without waiting for the leases to run out.
+  virtual Status ReleaseClaims(std::string_view worker) = 0;
+  // Removes a finished job (done or failed: failures go to the ledger). Idempotent.
+  virtual Status FinishJob(int64_t job_id) = 0;
+  virtual Result<JobCounts> CountJobs(std::optional<int64_t> library_id, int64_t now) = 0;
 
   // --- Failure ledger.
   // Records a failure and returns its attempt count: one more than before when the file is

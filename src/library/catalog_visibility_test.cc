@@ -12,6 +12,7 @@ class CatalogVisibilityTest : public CatalogFixture {
  protected:
   void SetUp() override {
     CatalogFixture::SetUp();
+    if (Stopped()) return;
     owner_ = AddUser("owner");
     friend_ = AddUser("friend");
     stranger_ = AddUser("stranger");
@@ -28,14 +29,16 @@ class CatalogVisibilityTest : public CatalogFixture {
   int64_t owner_ = 0, friend_ = 0, stranger_ = 0, photo_ = 0;
 };
 
-TEST_F(CatalogVisibilityTest, PrivatePhoto) {
+TESSERA_CATALOG_BACKENDS(CatalogVisibilityTest);
+
+TEST_P(CatalogVisibilityTest, PrivatePhoto) {
   EXPECT_TRUE(Sees(owner_));
   EXPECT_TRUE(Sees(friend_));
   EXPECT_FALSE(Sees(stranger_));
   EXPECT_FALSE(Sees(std::nullopt));
 }
 
-TEST_F(CatalogVisibilityTest, PublicPhoto) {
+TEST_P(CatalogVisibilityTest, PublicPhoto) {
   ASSERT_TRUE(catalog_->SetPublic(photo_, true).ok());
   EXPECT_TRUE(Sees(owner_));
   EXPECT_TRUE(Sees(friend_));
@@ -46,7 +49,7 @@ TEST_F(CatalogVisibilityTest, PublicPhoto) {
   EXPECT_EQ(catalog_->SetPublic(9999, true).code(), StatusCode::kNotFound);
 }
 
-TEST_F(CatalogVisibilityTest, OthersPrivatePhotoIsIndistinguishableFromMissing) {
+TEST_P(CatalogVisibilityTest, OthersPrivatePhotoIsIndistinguishableFromMissing) {
   auto hidden = catalog_->FindPhotoForViewer(HashOf(1), stranger_);
   auto missing = catalog_->FindPhotoForViewer(HashOf(2), stranger_);
   ASSERT_TRUE(hidden.ok() && missing.ok());
@@ -56,14 +59,14 @@ TEST_F(CatalogVisibilityTest, OthersPrivatePhotoIsIndistinguishableFromMissing) 
   EXPECT_FALSE(catalog_->FindPhotoForViewer("../../etc/passwd", owner_)->has_value());
 }
 
-TEST_F(CatalogVisibilityTest, UnshareRevokes) {
+TEST_P(CatalogVisibilityTest, UnshareRevokes) {
   ASSERT_TRUE(catalog_->Share(photo_, friend_).ok());  // idempotent
   ASSERT_TRUE(catalog_->Unshare(photo_, friend_).ok());
   EXPECT_FALSE(Sees(friend_));
   EXPECT_EQ(catalog_->Share(photo_, 9999).code(), StatusCode::kInvalidArgument);
 }
 
-TEST_F(CatalogVisibilityTest, SameHashPrefersTheViewersOwnThenShared) {
+TEST_P(CatalogVisibilityTest, SameHashPrefersTheViewersOwnThenShared) {
   int64_t strangers = AddPhoto(stranger_, 1);  // the same content, another owner
   auto own = catalog_->FindPhotoForViewer(HashOf(1), stranger_);
   ASSERT_TRUE(own.ok() && own->has_value());
@@ -79,7 +82,7 @@ TEST_F(CatalogVisibilityTest, SameHashPrefersTheViewersOwnThenShared) {
   EXPECT_EQ((*anonymous)->id, strangers);
 }
 
-TEST_F(CatalogVisibilityTest, ListShowsWhatTheViewerMaySee) {
+TEST_P(CatalogVisibilityTest, ListShowsWhatTheViewerMaySee) {
   int64_t second = AddPhoto(owner_, 2);
   int64_t strangers = AddPhoto(stranger_, 3);
   EXPECT_EQ(catalog_->ListPhotos(owner_, 0, 100)->size(), 2u);
@@ -94,6 +97,33 @@ TEST_F(CatalogVisibilityTest, ListShowsWhatTheViewerMaySee) {
   ASSERT_EQ(page->size(), 1u);
   EXPECT_EQ((*page)[0].id, second);
   EXPECT_EQ((*page)[0].meta.mime_type, "image/jpeg");
+  EXPECT_EQ(catalog_->ListPhotos(owner_, 2, 10)->size(), 1u);  // and the public one
+  EXPECT_TRUE(catalog_->ListPhotos(owner_, 3, 10)->empty());
+  EXPECT_EQ(catalog_->ListPhotos(owner_, -5, 1)->front().id, photo_);
+}
+
+// Among several visible copies of one content: own, then shared, then public; the lowest id
+// among equals.
+TEST_P(CatalogVisibilityTest, PreferenceOrderAmongManyCopies) {
+  int64_t other = AddUser("other");
+  int64_t public_low = AddPhoto(stranger_, 1);
+  int64_t public_high = AddPhoto(other, 1);
+  ASSERT_TRUE(catalog_->SetPublic(public_low, true).ok());
+  ASSERT_TRUE(catalog_->SetPublic(public_high, true).ok());
+  auto anonymous = catalog_->FindPhotoForViewer(HashOf(1), std::nullopt);
+  EXPECT_EQ((*anonymous)->id, public_low);
+  // The friend has one shared copy (the owner's, lowest id) and now another, public one.
+  ASSERT_TRUE(catalog_->Share(public_high, friend_).ok());
+  EXPECT_EQ((*catalog_->FindPhotoForViewer(HashOf(1), friend_))->id, photo_);
+  ASSERT_TRUE(catalog_->Unshare(photo_, friend_).ok());
+  // Shared beats public even when the public copy has the lower id.
+  EXPECT_EQ((*catalog_->FindPhotoForViewer(HashOf(1), friend_))->id, public_high);
+  int64_t own = AddPhoto(friend_, 1);
+  EXPECT_EQ((*catalog_->FindPhotoForViewer(HashOf(1), friend_))->id, own);
+  auto listed = catalog_->ListPhotos(friend_, 0, 100);
+  ASSERT_EQ(listed->size(), 3u);  // public_low, public_high (shared and public), own
+  EXPECT_EQ((*listed)[0].id, public_low);
+  EXPECT_EQ((*listed)[2].id, own);
 }
 
 }  // namespace

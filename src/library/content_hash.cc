@@ -80,6 +80,17 @@ Result<std::string> ContentHash(const std::string& path) {
   return Hex(digest, sizeof(digest));
 }
 
+Result<std::string> ContentHashOfBytes(std::string_view bytes) {
+  TESSERA_RETURN_IF_ERROR(InitSodium());
+  unsigned char digest[crypto_generichash_BYTES];
+  if (crypto_generichash(digest, sizeof(digest),
+                         reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                         nullptr, 0) != 0) {
+    return Status::Internal("content hash: BLAKE2b failed");
+  }
+  return Hex(digest, sizeof(digest));
+}
+
 Result<std::string> QuickHash(const std::string& path) {
   std::unique_ptr<XXH3_state_t, XxhStateDeleter> state(XXH3_createState());
   if (!state || XXH3_128bits_reset(state.get()) != XXH_OK) {

@@ -20,6 +20,9 @@ inline constexpr size_t kContentHashHexLength = 64;
 // InvalidArgument for something that is not a regular file (a FIFO would block). Errors name
 // the file. Thread-safe.
 Result<std::string> ContentHash(const std::string& path);
+// The same hash of bytes in memory (an uploaded avatar): equal to ContentHash of a file holding
+// them.
+Result<std::string> ContentHashOfBytes(std::string_view bytes);
 
 // XXH3-128 of the whole file, as 32 lowercase hex characters (the canonical, big-endian form,
 // as `xxhsum -H2` prints it). For change detection only: never an identity. Same streaming and

@@ -139,5 +139,17 @@ TEST(ContentHashTest, IsContentHashAcceptsOnlyLowercaseHex64) {
   EXPECT_FALSE(IsContentHash(std::string(62, 'a') + "%2"));
 }
 
+TEST(ContentHashOfBytesTest, MatchesTheFileHash) {
+  tessera::testing::TempDir dir;
+  const std::string path = dir / "bytes.bin";
+  const std::string bytes = "avatar bytes \x01\x02 and more";
+  tessera::testing::WriteFile(path, bytes);
+  auto from_file = ContentHash(path);
+  auto from_bytes = ContentHashOfBytes(bytes);
+  ASSERT_TRUE(from_file.ok() && from_bytes.ok());
+  EXPECT_EQ(*from_file, *from_bytes);
+  EXPECT_NE(*from_bytes, *ContentHashOfBytes(bytes + "x"));
+}
+
 }  // namespace
 }  // namespace tessera::library

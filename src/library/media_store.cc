@@ -47,12 +47,25 @@ bool Contains(const std::string_view (&list)[N], std::string_view s) {
 
 std::string DirName(const std::string& path) { return path.substr(0, path.rfind('/')); }
 
+// "<hash>_<n>": a content hash, '_', and 1 to 4 decimal digits without a leading zero.
+bool IsFaceName(std::string_view name) {
+  if (name.size() < kContentHashHexLength + 2 || name[kContentHashHexLength] != '_') return false;
+  std::string_view digits = name.substr(kContentHashHexLength + 1);
+  return IsContentHash(name.substr(0, kContentHashHexLength)) && digits.size() <= 4 &&
+         std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+         (digits.size() == 1 || digits[0] != '0');
+}
+
 }  // namespace
+
+std::string FaceName(std::string_view hash, int index) { return fmt::format("{}_{}", hash, index); }
 
 Status ValidateMediaKey(std::string_view kind, std::string_view hash, std::string_view ext) {
   // Messages quote only what passed the allowlist; the rest may be anything from a URL.
   if (!Contains(kMediaKinds, kind)) return Status::InvalidArgument("media: unknown kind");
-  if (!IsContentHash(hash)) return Status::InvalidArgument("media: malformed content hash");
+  if (!IsContentHash(hash) && !(kind == "faces" && IsFaceName(hash))) {
+    return Status::InvalidArgument("media: malformed content hash");
+  }
   if (!Contains(kMediaExtensions, ext)) {
     return Status::InvalidArgument(fmt::format("media: {}: unknown extension", kind));
   }

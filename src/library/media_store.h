@@ -18,8 +18,12 @@ inline constexpr std::string_view kMediaKinds[] = {"thumbnails_big", "square_thu
 inline constexpr std::string_view kMediaExtensions[] = {"jpg",  "webp", "png",
                                                         "avif", "mp4",  "webm"};
 
-// OK when `kind` is in kMediaKinds, `hash` IsContentHash and `ext` in kMediaExtensions;
-// otherwise InvalidArgument naming the bad part. Touches no file.
+// The name face `index` of photo `hash` is stored under in kind "faces": "<hash>_<index>".
+// REQUIRES: 0 <= index < 10000.
+std::string FaceName(std::string_view hash, int index);
+
+// OK when `kind` is in kMediaKinds, `hash` IsContentHash (for "faces": a FaceName) and `ext` in
+// kMediaExtensions; otherwise InvalidArgument naming the bad part. Touches no file.
 Status ValidateMediaKey(std::string_view kind, std::string_view hash, std::string_view ext);
 
 // Thread-safe: holds only its root; many threads and processes may share one folder. Writes

@@ -131,5 +131,17 @@ TEST(MediaStoreTest, PutFailsCleanlyWhenRootIsAFile) {
   EXPECT_NE(status.message().find("media"), std::string::npos);
 }
 
+TEST(MediaKeyTest, FaceNamesOnlyForFaces) {
+  const std::string hash(64, 'a');
+  EXPECT_TRUE(ValidateMediaKey("faces", FaceName(hash, 0), "jpg").ok());
+  EXPECT_TRUE(ValidateMediaKey("faces", FaceName(hash, 12), "jpg").ok());
+  EXPECT_FALSE(ValidateMediaKey("thumbnails_big", FaceName(hash, 0), "jpg").ok());
+  EXPECT_FALSE(ValidateMediaKey("faces", hash + "_", "jpg").ok());
+  EXPECT_FALSE(ValidateMediaKey("faces", hash + "_01", "jpg").ok());
+  EXPECT_FALSE(ValidateMediaKey("faces", hash + "_12345", "jpg").ok());
+  EXPECT_FALSE(ValidateMediaKey("faces", hash + "_1/../x", "jpg").ok());
+  EXPECT_FALSE(ValidateMediaKey("faces", hash.substr(1) + "_1", "jpg").ok());
+}
+
 }  // namespace
 }  // namespace tessera::library

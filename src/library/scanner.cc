@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -15,6 +16,8 @@
 #include <utility>
 
 #include "src/library/content_hash.h"
+#include "src/library/face_variants.h"
+#include "src/media/exif_date.h"
 
 namespace tessera::library {
 
@@ -94,12 +97,40 @@ Result<std::vector<std::string>> ListRelPaths(const std::string& root) {
   return out;
 }
 
+std::string HostName() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') return "localhost";
+  return name;
+}
+
+int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 Scanner::Scanner(Catalog& catalog, const Engine& engine, const MediaStore& store,
                  ScanOptions options)
     : catalog_(catalog), engine_(engine), store_(store), options_(std::move(options)) {
   assert(!options_.variants.empty());
+}
+
+std::optional<Scanner::Entry> Scanner::StatEntry(const std::string& root, std::string rel) {
+  std::error_code ec;
+  const fs::path full = fs::path(root) / rel;
+  std::string path = full.string();
+  if (fs::is_symlink(fs::symlink_status(full, ec))) {
+    // Take a symlinked file only when it resolves inside the root, and read the target.
+    const fs::path target = fs::canonical(full, ec);
+    if (ec || !IsInside(target, root)) return std::nullopt;
+    path = target.string();
+  }
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return Entry{std::move(rel), std::move(path), static_cast<int64_t>(st.st_size),
+               static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
 }
 
 Result<ScanReport> Scanner::Scan(const Library& library) {
@@ -109,46 +140,108 @@ Result<ScanReport> Scanner::Scan(const Library& library) {
   if (ec) return Status::FromErrno(ec.value(), fmt::format("scan: {}", library.root));
   const std::string root = canonical_root.string();
 
+  // Phase one: stat everything; unchanged files are marked seen, the rest queued. Batches keep
+  // each write transaction short, so the server's readers are never held up for long.
   TESSERA_ASSIGN_OR_RETURN(std::vector<std::string> rel_paths, ListRelPaths(root));
-  std::vector<Entry> entries;
-  for (std::string& rel : rel_paths) {
-    const fs::path full = canonical_root / rel;
-    std::string path = full.string();
-    if (fs::is_symlink(fs::symlink_status(full, ec))) {
-      // Take a symlinked file only when it resolves inside the root, and read the target.
-      const fs::path target = fs::canonical(full, ec);
-      if (ec || !IsInside(target, root)) continue;
-      path = target.string();
-    }
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-    entries.push_back(
-        Entry{std::move(rel), std::move(path), static_cast<int64_t>(st.st_size),
-              static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec});
-  }
-
   const int64_t generation = NextGeneration();
   Counters total;
-  total.files_seen = static_cast<int64_t>(entries.size());
-  std::atomic<size_t> next{0};
+  constexpr size_t kBatch = 256;
+  for (size_t i = 0; i < rel_paths.size(); i += kBatch) {
+    TESSERA_RETURN_IF_ERROR(catalog_.InTransaction([&]() -> Status {
+      for (size_t j = i; j < std::min(rel_paths.size(), i + kBatch); ++j) {
+        std::optional<Entry> entry = StatEntry(root, std::move(rel_paths[j]));
+        if (!entry) continue;
+        ++total.files_seen;
+        TESSERA_ASSIGN_OR_RETURN(bool needs_work, Triage(library, *entry, generation, total));
+        if (needs_work) {
+          TESSERA_RETURN_IF_ERROR(catalog_.EnqueueJob(library.id, entry->rel_path));
+          ++total.queued;
+        }
+      }
+      return Status::Ok();
+    }));
+  }
+
+  // Phase two. An interrupted scan has not seen everything: removing rows then would lose files.
+  TESSERA_RETURN_IF_ERROR(Drain(library, root, generation, total.queued, total));
+
+  TESSERA_ASSIGN_OR_RETURN(total.removed, catalog_.RemoveFilesNotSeen(library.id, generation));
+  TESSERA_ASSIGN_OR_RETURN(std::vector<FileFailure> failures, catalog_.Failures(library.id));
+  for (const FileFailure& f : failures) {
+    if (!fs::exists(fs::symlink_status(canonical_root / f.rel_path, ec))) {
+      TESSERA_RETURN_IF_ERROR(catalog_.ClearFailure(library.id, f.rel_path));
+    }
+  }
+  total.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return static_cast<ScanReport>(total);
+}
+
+Result<bool> Scanner::Triage(const Library& library, const Entry& entry, int64_t generation,
+                             Counters& counters) {
+  TESSERA_ASSIGN_OR_RETURN(std::optional<PhotoFile> existing,
+                           catalog_.FindFile(library.id, entry.rel_path));
+  if (existing && existing->size == entry.size && existing->mtime_ns == entry.mtime_ns) {
+    // Unchanged: a stat was enough. Only a settings change makes it read the file.
+    ++counters.unchanged;
+    TESSERA_RETURN_IF_ERROR(catalog_.MarkSeen(library.id, entry.rel_path, generation));
+    TESSERA_ASSIGN_OR_RETURN(std::vector<VariantSpec> stale, StaleSpecs(existing->photo_id));
+    return !stale.empty();
+  }
+  if (existing) {
+    // Changed: keep its row alive while its job waits (a crash must not lose it).
+    TESSERA_RETURN_IF_ERROR(catalog_.MarkSeen(library.id, entry.rel_path, generation));
+    return true;
+  }
+  TESSERA_ASSIGN_OR_RETURN(std::optional<FileFailure> failure,
+                           catalog_.FindFailure(library.id, entry.rel_path));
+  if (failure && failure->size == entry.size && failure->mtime_ns == entry.mtime_ns) {
+    ++counters.known_failures;
+    return false;
+  }
+  return true;
+}
+
+Status Scanner::Drain(const Library& library, const std::string& root, int64_t generation,
+                      int64_t queued, Counters& total) {
+  const std::string worker = options_.worker_id.empty() ? HostName() : options_.worker_id;
   std::atomic<bool> stop{false};
-  std::mutex mu;  // guards total (but files_seen), first_error, done and progress calls
+  std::mutex mu;  // guards total, first_error, done and progress calls
   Status first_error;
   int64_t done = 0;
 
   auto work = [&] {
     Counters mine;
-    for (size_t i = next++; i < entries.size() && !stop; i = next++) {
-      Status s = ProcessFile(library, entries[i], generation, mine);
+    while (!stop) {
+      if (options_.cancel != nullptr && options_.cancel->load()) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (first_error.ok())
+          first_error = Status::Aborted(fmt::format("scan of {} stopped", root));
+        stop = true;
+        break;
+      }
+      Result<std::optional<Job>> job =
+          catalog_.ClaimJob(library.id, worker, UnixNow(), options_.lease_seconds);
+      Status s = job.status();
+      if (s.ok() && !job->has_value()) break;
+      std::string rel;
+      const int64_t failed_before = mine.failed;
+      if (s.ok()) {
+        rel = (*job)->rel_path;
+        std::optional<Entry> entry = StatEntry(root, rel);
+        // A file gone since it was queued is left to the not-seen sweep.
+        if (entry) s = ProcessFile(library, *entry, generation, mine);
+        if (s.ok()) s = catalog_.FinishJob((*job)->id);
+      }
       std::lock_guard<std::mutex> lock(mu);
       if (!s.ok()) {
         if (first_error.ok()) first_error = s;
         stop = true;
+        break;
       }
       ++done;
       if (options_.on_progress) {
         options_.on_progress(
-            ScanProgress{done, static_cast<int64_t>(entries.size()), entries[i].rel_path});
+            ScanProgress{done, std::max(done, queued), rel, mine.failed != failed_before});
       }
     }
     std::lock_guard<std::mutex> lock(mu);
@@ -162,19 +255,7 @@ Result<ScanReport> Scanner::Scan(const Library& library) {
     for (int i = 0; i < workers; ++i) threads.emplace_back(work);
     for (std::thread& t : threads) t.join();
   }
-  total.files_seen = static_cast<int64_t>(entries.size());
-  // An interrupted scan has not seen everything: removing rows now would lose files.
-  if (!first_error.ok()) return first_error;
-
-  TESSERA_ASSIGN_OR_RETURN(total.removed, catalog_.RemoveFilesNotSeen(library.id, generation));
-  TESSERA_ASSIGN_OR_RETURN(std::vector<FileFailure> failures, catalog_.Failures(library.id));
-  for (const FileFailure& f : failures) {
-    if (!fs::exists(fs::symlink_status(canonical_root / f.rel_path, ec))) {
-      TESSERA_RETURN_IF_ERROR(catalog_.ClearFailure(library.id, f.rel_path));
-    }
-  }
-  total.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return static_cast<ScanReport>(total);
+  return first_error;
 }
 
 Status Scanner::ProcessFile(const Library& library, const Entry& entry, int64_t generation,
@@ -182,8 +263,6 @@ Status Scanner::ProcessFile(const Library& library, const Entry& entry, int64_t 
   TESSERA_ASSIGN_OR_RETURN(std::optional<PhotoFile> existing,
                            catalog_.FindFile(library.id, entry.rel_path));
   if (existing && existing->size == entry.size && existing->mtime_ns == entry.mtime_ns) {
-    // Unchanged: a stat was enough. Only a settings change makes it read the file.
-    ++counters.unchanged;
     TESSERA_RETURN_IF_ERROR(catalog_.MarkSeen(library.id, entry.rel_path, generation));
     return RefreshVariants(library, entry, *existing, generation, counters);
   }
@@ -191,7 +270,6 @@ Status Scanner::ProcessFile(const Library& library, const Entry& entry, int64_t 
     TESSERA_ASSIGN_OR_RETURN(std::optional<FileFailure> failure,
                              catalog_.FindFailure(library.id, entry.rel_path));
     if (failure && failure->size == entry.size && failure->mtime_ns == entry.mtime_ns) {
-      ++counters.known_failures;
       return Status::Ok();
     }
   }
@@ -228,7 +306,8 @@ Status Scanner::Import(const Library& library, const Entry& entry, const PhotoFi
   }
   GeneratedVariants generated;
   if (!stale.empty()) {
-    Result<GeneratedVariants> made = GenerateVariants(engine_, entry.path, *hash, stale, store_);
+    Result<GeneratedVariants> made =
+        GenerateVariants(engine_, entry.path, *hash, stale, store_, &options_.faces);
     if (!made.ok()) {
       return HandleFailure(library, entry, made.status(), existing, generation, counters);
     }
@@ -238,7 +317,7 @@ Status Scanner::Import(const Library& library, const Entry& entry, const PhotoFi
     if (!stale.empty()) {
       TESSERA_ASSIGN_OR_RETURN(
           photo_id, catalog_.UpsertPhoto(library.owner_id, *hash,
-                                         PhotoMetaFromProbe(generated.probe, entry.size)));
+                                         MetaFor(entry, generated, owned ? &*photo : nullptr)));
     }
     TESSERA_RETURN_IF_ERROR(catalog_.UpsertFile(PhotoFile{
         library.id, entry.rel_path, entry.size, entry.mtime_ns, *quick, photo_id, generation}));
@@ -263,19 +342,38 @@ Status Scanner::RefreshVariants(const Library& library, const Entry& entry, cons
     // Rewritten with its size and mtime kept: import it as a changed file.
     return Import(library, entry, nullptr, generation, counters);
   }
-  Result<GeneratedVariants> made = GenerateVariants(engine_, entry.path, *hash, stale, store_);
+  Result<GeneratedVariants> made =
+      GenerateVariants(engine_, entry.path, *hash, stale, store_, &options_.faces);
   if (!made.ok()) return HandleFailure(library, entry, made.status(), &file, generation, counters);
   TESSERA_RETURN_IF_ERROR(catalog_.InTransaction([&]() -> Status {
     TESSERA_RETURN_IF_ERROR(
-        catalog_.UpsertPhoto(library.owner_id, *hash, PhotoMetaFromProbe(made->probe, entry.size))
-            .status());
+        catalog_.UpsertPhoto(library.owner_id, *hash, MetaFor(entry, *made, &*photo)).status());
     return RecordGenerated(file.photo_id, *made);
   }));
   counters.variants_generated += static_cast<int64_t>(made->variants.size());
   return Status::Ok();
 }
 
+PhotoMeta Scanner::MetaFor(const Entry& entry, const GeneratedVariants& generated,
+                           const Photo* existing) {
+  PhotoMeta meta = PhotoMetaFromProbe(generated.probe, entry.size);
+  meta.placeholder = generated.placeholder;
+  // Only the big thumbnail makes a placeholder; a refresh of the squares keeps the old one.
+  if (meta.placeholder.empty() && existing != nullptr)
+    meta.placeholder = existing->meta.placeholder;
+  std::optional<int64_t> taken = media::TakenAt(entry.path, generated.probe.mime_type);
+  meta.taken_at = taken ? *taken : entry.mtime_ns / 1'000'000'000;
+  return meta;
+}
+
 Status Scanner::RecordGenerated(int64_t photo_id, const GeneratedVariants& generated) {
+  if (generated.faces_detected) {
+    std::vector<Face> faces = generated.faces;
+    for (Face& face : faces) face.photo_id = photo_id;
+    TESSERA_RETURN_IF_ERROR(catalog_.ReplaceFaces(photo_id, faces));
+    TESSERA_RETURN_IF_ERROR(catalog_.RecordVariant(Variant{
+        photo_id, kFacesKind, generated.faces_recipe, 0, 0, static_cast<int64_t>(faces.size())}));
+  }
   for (const GeneratedVariant& v : generated.variants) {
     TESSERA_RETURN_IF_ERROR(
         catalog_.RecordVariant(Variant{photo_id, v.kind, v.recipe, v.width, v.height, v.bytes}));
@@ -302,6 +400,13 @@ Status Scanner::HandleFailure(const Library& library, const Entry& entry, const 
 }
 
 Result<std::vector<VariantSpec>> Scanner::StaleSpecs(int64_t photo_id) {
+  const VariantSpec* big = BigSpec(options_.variants);
+  if (options_.faces.detect && big != nullptr) {
+    // Faces shape the squares and live in the big thumbnail's pixels: new faces, new everything.
+    TESSERA_ASSIGN_OR_RETURN(std::optional<Variant> faces,
+                             catalog_.FindVariant(photo_id, kFacesKind));
+    if (!faces || faces->recipe != FacesRecipe(*big, options_.faces)) return options_.variants;
+  }
   std::vector<VariantSpec> stale;
   for (const VariantSpec& spec : options_.variants) {
     TESSERA_ASSIGN_OR_RETURN(std::optional<Variant> v, catalog_.FindVariant(photo_id, spec.kind));

@@ -3,8 +3,10 @@
 #ifndef TESSERA_LIBRARY_SCANNER_H_
 #define TESSERA_LIBRARY_SCANNER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,10 +18,16 @@
 
 namespace tessera::library {
 
+// The catalog's pseudo-variant kind that records how a photo's faces were found (its recipe).
+inline constexpr char kFacesKind[] = "faces";
+
+
+// Progress of a scan's second phase: the files it queued (new, changed, stale) being processed.
 struct ScanProgress {
   int64_t files_done = 0;
   int64_t files_total = 0;
   std::string rel_path;  // the file just processed
+  bool failed = false;   // whether that file failed
 };
 
 struct ScanOptions {
@@ -28,6 +36,15 @@ struct ScanOptions {
   std::function<void(const ScanProgress&)> on_progress;
   // The variants every photo gets. REQUIRES: not empty.
   std::vector<VariantSpec> variants = DefaultVariants();
+  FaceOptions faces;
+  // Who claims jobs in the catalog's queue: the same name after a restart, so that the jobs a
+  // killed process held are taken back at once (Catalog::ReleaseClaims). Default: the host name.
+  std::string worker_id;
+  // How long a claimed job stays another host's before it may be taken over.
+  int64_t lease_seconds = 600;
+  // When set and true, workers stop after their current file and Scan returns kAborted
+  // (nothing removed; the queued jobs wait for the next scan).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct ScanReport {
@@ -39,6 +56,7 @@ struct ScanReport {
   int64_t failed = 0;              // files that failed in this scan (decode or read)
   int64_t known_failures = 0;      // unchanged files that failed before: skipped, not read
   int64_t removed = 0;             // catalogued files no longer found
+  int64_t queued = 0;              // files queued for processing (new, changed or stale)
   double seconds = 0;
 };
 
@@ -50,9 +68,11 @@ class Scanner {
   Scanner(const Scanner&) = delete;
   Scanner& operator=(const Scanner&) = delete;
 
-  // Walks `library.root` recursively. Hidden entries (name starting with '.') are skipped;
-  // symlinked folders are not followed; a symlinked file is taken only when it resolves to a
-  // regular file inside the root. For each file:
+  // Two phases. The walk stats every file below `library.root` and queues in the catalog's job
+  // queue the ones that need work; then `workers` threads claim and process queued jobs until
+  // none is left (jobs left by an interrupted scan included). Hidden entries (name starting with
+  // '.') are skipped; symlinked folders are not followed; a symlinked file is taken only when it
+  // resolves to a regular file inside the root. For each file:
   //   - same size and mtime as its row: marked seen without reading it; only variants whose
   //     recorded recipe differs from the current one (or that are missing) are regenerated;
   //   - otherwise its quick hash is compared (a touched but unchanged file only gets its row
@@ -69,6 +89,14 @@ class Scanner {
  private:
   struct Entry;
   struct Counters;
+  // Stats rel_path below the canonical root; nullopt when it is not a regular file to take.
+  static std::optional<Entry> StatEntry(const std::string& root, std::string rel_path);
+  // Phase one for one file: marks an unchanged file seen; returns whether it needs a job.
+  Result<bool> Triage(const Library& library, const Entry& entry, int64_t generation,
+                      Counters& counters);
+  // Phase two: claims and processes the library's jobs until the queue is empty.
+  Status Drain(const Library& library, const std::string& root, int64_t generation, int64_t queued,
+               Counters& total);
   Status ProcessFile(const Library& library, const Entry& entry, int64_t generation,
                      Counters& counters);
   // `existing`: the file's row, or null when it has none.
@@ -80,6 +108,9 @@ class Scanner {
   Status HandleFailure(const Library& library, const Entry& entry, const Status& error,
                        const PhotoFile* existing, int64_t generation, Counters& counters);
   Result<std::vector<VariantSpec>> StaleSpecs(int64_t photo_id);
+  // The catalog's metadata for a generated photo; `existing`: its row, when it has one.
+  static PhotoMeta MetaFor(const Entry& entry, const GeneratedVariants& generated,
+                           const Photo* existing);
 
   Catalog& catalog_;
   const Engine& engine_;

@@ -35,7 +35,7 @@ Status ExpectPragma(sqlite3* db, const char* sql, std::string_view expected) {
 }
 
 User ReadUser(const Statement& stmt) {
-  return User{stmt.Int(0), stmt.Text(1), stmt.Text(2), stmt.Text(3)};
+  return User{stmt.Int(0), stmt.Text(1), stmt.Text(2), stmt.Text(3), stmt.Text(4)};
 }
 
 }  // namespace
@@ -117,7 +117,7 @@ Result<std::optional<User>> SqliteCatalog::FindUserByName(std::string_view name)
   std::lock_guard lock(mu_);
   TESSERA_ASSIGN_OR_RETURN(
       StatementUse stmt,
-      Use("SELECT id, name, first_name, password_hash FROM users WHERE name = ?1"));
+      Use("SELECT id, name, first_name, password_hash, avatar_hash FROM users WHERE name = ?1"));
   stmt->Bind(1, name);
   TESSERA_ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) return std::optional<User>();
@@ -128,7 +128,7 @@ Result<std::optional<User>> SqliteCatalog::FindUserById(int64_t id) {
   std::lock_guard lock(mu_);
   TESSERA_ASSIGN_OR_RETURN(
       StatementUse stmt,
-      Use("SELECT id, name, first_name, password_hash FROM users WHERE id = ?1"));
+      Use("SELECT id, name, first_name, password_hash, avatar_hash FROM users WHERE id = ?1"));
   stmt->Bind(1, id);
   TESSERA_ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) return std::optional<User>();
@@ -141,6 +141,26 @@ Status SqliteCatalog::SetPassword(int64_t user_id, std::string_view password_has
                            Use("UPDATE users SET password_hash = ?2 WHERE id = ?1"));
   stmt->Bind(1, user_id).Bind(2, password_hash);
   return RunChangingOne(stmt, fmt::format("user {}", user_id));
+}
+
+Status SqliteCatalog::SetAvatar(int64_t user_id, std::string_view hash) {
+  std::lock_guard lock(mu_);
+  TESSERA_ASSIGN_OR_RETURN(StatementUse stmt,
+                           Use("UPDATE users SET avatar_hash = ?2 WHERE id = ?1"));
+  stmt->Bind(1, user_id).Bind(2, hash);
+  return RunChangingOne(stmt, fmt::format("user {}", user_id));
+}
+
+Result<std::optional<User>> SqliteCatalog::FindUserByAvatar(std::string_view hash) {
+  if (hash.empty()) return std::optional<User>();
+  std::lock_guard lock(mu_);
+  TESSERA_ASSIGN_OR_RETURN(StatementUse stmt,
+                           Use("SELECT id, name, first_name, password_hash, avatar_hash FROM users "
+                               "WHERE avatar_hash = ?1 AND avatar_hash <> '' ORDER BY id LIMIT 1"));
+  stmt->Bind(1, hash);
+  TESSERA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row) return std::optional<User>();
+  return std::optional<User>(ReadUser(*stmt));
 }
 
 Result<int64_t> SqliteCatalog::AddLibrary(int64_t owner_id, std::string_view root) {

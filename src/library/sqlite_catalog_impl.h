@@ -24,6 +24,11 @@ class SqliteCatalog final : public Catalog {
   Result<std::optional<User>> FindUserByName(std::string_view name) override;
   Result<std::optional<User>> FindUserById(int64_t id) override;
   Status SetPassword(int64_t user_id, std::string_view password_hash) override;
+  Status SetAvatar(int64_t user_id, std::string_view hash) override;
+  Result<std::optional<User>> FindUserByAvatar(std::string_view hash) override;
+  Status RevokeToken(std::string_view token_id, int64_t expires_at) override;
+  Result<bool> IsTokenRevoked(std::string_view token_id) override;
+  Result<int64_t> PurgeRevokedTokens(int64_t now) override;
   Result<int64_t> AddLibrary(int64_t owner_id, std::string_view root) override;
   Result<std::vector<Library>> Libraries(std::optional<int64_t> owner_id) override;
 
@@ -46,6 +51,16 @@ class SqliteCatalog final : public Catalog {
   Result<std::optional<Variant>> FindVariant(int64_t photo_id, std::string_view kind) override;
   Result<std::vector<Variant>> VariantsWithRecipeOtherThan(std::string_view kind,
                                                            std::string_view recipe) override;
+
+  Status ReplaceFaces(int64_t photo_id, const std::vector<Face>& faces) override;
+  Result<std::vector<Face>> FacesOfPhoto(int64_t photo_id) override;
+
+  Status EnqueueJob(int64_t library_id, std::string_view rel_path) override;
+  Result<std::optional<Job>> ClaimJob(std::optional<int64_t> library_id, std::string_view worker,
+                                      int64_t now, int64_t lease_seconds) override;
+  Status ReleaseClaims(std::string_view worker) override;
+  Status FinishJob(int64_t job_id) override;
+  Result<JobCounts> CountJobs(std::optional<int64_t> library_id, int64_t now) override;
 
   Result<int> RecordFailure(const FileFailure& failure) override;
   Result<std::optional<FileFailure>> FindFailure(int64_t library_id,

@@ -16,7 +16,7 @@ bool IsContentHash(std::string_view hash) {
 
 #define TESSERA_PHOTO_COLUMNS                                                       \
   "p.id, p.owner_id, p.hash, p.is_public, p.mime_type, p.width, p.height, p.size, " \
-  "p.duration_seconds, p.placeholder"
+  "p.duration_seconds, p.placeholder, p.taken_at"
 
 // Who may see photo p: ?1 is the viewer's id, NULL for anonymous (every comparison with NULL is
 // false, so only public photos remain).
@@ -27,7 +27,7 @@ bool IsContentHash(std::string_view hash) {
 Photo ReadPhoto(const Statement& stmt) {
   return Photo{stmt.Int(0), stmt.Int(1), stmt.Text(2), stmt.Int(3) != 0,
                PhotoMeta{stmt.Text(4), static_cast<int>(stmt.Int(5)), static_cast<int>(stmt.Int(6)),
-                         stmt.Int(7), stmt.Double(8), stmt.Text(9)}};
+                         stmt.Int(7), stmt.Double(8), stmt.Text(9), stmt.Int(10)}};
 }
 
 Variant ReadVariant(const Statement& stmt) {
@@ -58,10 +58,11 @@ Result<int64_t> SqliteCatalog::UpsertPhoto(int64_t owner_id, std::string_view ha
   TESSERA_ASSIGN_OR_RETURN(
       StatementUse stmt,
       Use("INSERT INTO photos (owner_id, hash, mime_type, width, height, size, duration_seconds, "
-          "placeholder) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+          "placeholder, taken_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
           "ON CONFLICT (owner_id, hash) DO UPDATE SET mime_type = excluded.mime_type, "
           "width = excluded.width, height = excluded.height, size = excluded.size, "
-          "duration_seconds = excluded.duration_seconds, placeholder = excluded.placeholder "
+          "duration_seconds = excluded.duration_seconds, placeholder = excluded.placeholder, "
+          "taken_at = excluded.taken_at "
           "RETURNING id"));
   stmt->Bind(1, owner_id)
       .Bind(2, hash)
@@ -70,7 +71,8 @@ Result<int64_t> SqliteCatalog::UpsertPhoto(int64_t owner_id, std::string_view ha
       .Bind(5, int64_t{meta.height})
       .Bind(6, meta.size)
       .Bind(7, meta.duration_seconds)
-      .Bind(8, meta.placeholder);
+      .Bind(8, meta.placeholder)
+      .Bind(9, meta.taken_at);
   TESSERA_ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) return Status::Internal("catalog: INSERT RETURNING gave no row");
   int64_t id = stmt->Int(0);
@@ -173,6 +175,44 @@ Result<std::vector<Variant>> SqliteCatalog::VariantsWithRecipeOtherThan(std::str
     TESSERA_ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) return variants;
     variants.push_back(ReadVariant(*stmt));
+  }
+}
+
+Status SqliteCatalog::ReplaceFaces(int64_t photo_id, const std::vector<Face>& faces) {
+  return InTransaction([&]() -> Status {
+    TESSERA_ASSIGN_OR_RETURN(StatementUse clear, Use("DELETE FROM faces WHERE photo_id = ?1"));
+    clear->Bind(1, photo_id);
+    TESSERA_RETURN_IF_ERROR(clear->Run());
+    for (const Face& face : faces) {
+      TESSERA_ASSIGN_OR_RETURN(StatementUse add,
+                               Use("INSERT INTO faces (photo_id, idx, x, y, width, height, score) "
+                                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+      add->Bind(1, photo_id)
+          .Bind(2, int64_t{face.index})
+          .Bind(3, int64_t{face.x})
+          .Bind(4, int64_t{face.y})
+          .Bind(5, int64_t{face.width})
+          .Bind(6, int64_t{face.height})
+          .Bind(7, face.score);
+      TESSERA_RETURN_IF_ERROR(add->Run());
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<Face>> SqliteCatalog::FacesOfPhoto(int64_t photo_id) {
+  std::lock_guard lock(mu_);
+  TESSERA_ASSIGN_OR_RETURN(StatementUse stmt,
+                           Use("SELECT idx, x, y, width, height, score FROM faces "
+                               "WHERE photo_id = ?1 ORDER BY idx"));
+  stmt->Bind(1, photo_id);
+  std::vector<Face> faces;
+  for (;;) {
+    TESSERA_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) return faces;
+    faces.push_back(Face{photo_id, static_cast<int>(stmt->Int(0)), static_cast<int>(stmt->Int(1)),
+                         static_cast<int>(stmt->Int(2)), static_cast<int>(stmt->Int(3)),
+                         static_cast<int>(stmt->Int(4)), stmt->Double(5)});
   }
 }
 

@@ -87,6 +87,36 @@ CREATE TABLE failures (
   PRIMARY KEY (library_id, rel_path)
 ) WITHOUT ROWID;
 )sql",
+    // 1 -> 2: capture dates, avatars, faces, logout revocations and the job queue.
+    R"sql(
+ALTER TABLE photos ADD COLUMN taken_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN avatar_hash TEXT NOT NULL DEFAULT '';
+CREATE INDEX users_by_avatar ON users(avatar_hash) WHERE avatar_hash <> '';
+CREATE TABLE faces (
+  photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  x INTEGER NOT NULL,
+  y INTEGER NOT NULL,
+  width INTEGER NOT NULL,
+  height INTEGER NOT NULL,
+  score REAL NOT NULL,
+  PRIMARY KEY (photo_id, idx)
+) WITHOUT ROWID;
+CREATE TABLE revoked_tokens (
+  id TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY,
+  library_id INTEGER NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+  rel_path TEXT NOT NULL,
+  claimed_by TEXT NOT NULL DEFAULT '',
+  lease_until INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (library_id, rel_path)
+);
+CREATE INDEX jobs_by_lease ON jobs(lease_until, id);
+)sql",
 };
 
 Result<int> UserVersion(sqlite3* db) {

@@ -1,11 +1,18 @@
 #include "src/library/variants.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cassert>
+#include <charconv>
 #include <utility>
+#include <vips/vips8>
 
+#include "src/library/face_variants.h"
+#include "src/media/vips_loader.h"
 #include "src/pipeline/encode.h"
+#include "src/placeholder/thumbhash.h"
 
 namespace tessera::library {
 
@@ -23,6 +30,55 @@ std::string Recipe(const VariantSpec& spec) {
                      spec.target.max_height, spec.format, spec.quality, TESSERA_VERSION);
 }
 
+Status ApplyVariantSetting(std::vector<VariantSpec>& specs, std::string_view setting) {
+  const size_t eq = setting.find('=');
+  if (eq == std::string_view::npos) {
+    return Status::InvalidArgument(
+        fmt::format("variant setting '{}': expected KIND=FORMAT[:QUALITY[:WxH]]", setting));
+  }
+  const std::string_view kind = setting.substr(0, eq);
+  auto spec = std::find_if(specs.begin(), specs.end(),
+                           [&](const VariantSpec& s) { return s.kind == kind; });
+  if (spec == specs.end()) {
+    return Status::InvalidArgument(fmt::format("variant setting '{}': unknown kind", setting));
+  }
+  std::vector<std::string_view> parts;
+  for (std::string_view rest = setting.substr(eq + 1);;) {
+    size_t colon = rest.find(':');
+    parts.push_back(rest.substr(0, colon));
+    if (colon == std::string_view::npos) break;
+    rest = rest.substr(colon + 1);
+  }
+  if (parts.size() > 3 || (parts[0] != "jpg" && parts[0] != "webp")) {
+    return Status::InvalidArgument(
+        fmt::format("variant setting '{}': the format must be jpg or webp", setting));
+  }
+  VariantSpec changed = *spec;
+  changed.format = std::string(parts[0]);
+  auto number = [](std::string_view text, int& out) {
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc() && end == text.data() + text.size();
+  };
+  if (parts.size() >= 2 &&
+      (!number(parts[1], changed.quality) || changed.quality < 1 || changed.quality > 100)) {
+    return Status::InvalidArgument(
+        fmt::format("variant setting '{}': the quality must be 1..100", setting));
+  }
+  if (parts.size() == 3) {
+    const size_t x = parts[2].find('x');
+    int w = 0, h = 0;
+    if (x == std::string_view::npos || !number(parts[2].substr(0, x), w) ||
+        !number(parts[2].substr(x + 1), h) || w < 16 || h < 16 || w > 16384 || h > 16384) {
+      return Status::InvalidArgument(
+          fmt::format("variant setting '{}': the size must be WxH, 16..16384", setting));
+    }
+    changed.target.max_width = w;
+    changed.target.max_height = h;
+  }
+  *spec = changed;
+  return Status::Ok();
+}
+
 namespace {
 
 Result<std::string> Encode(const Image& image, const VariantSpec& spec) {
@@ -32,12 +88,66 @@ Result<std::string> Encode(const Image& image, const VariantSpec& spec) {
       fmt::format("variant {}: unknown format '{}'", spec.kind, spec.format));
 }
 
+Result<std::string> PlaceholderOf(const Image& image) {
+  Result<std::string> hash = Status::Internal("placeholder: not run");
+  TESSERA_RETURN_IF_ERROR(media::CatchVips("placeholder", false, [&] {
+    vips::VImage view =
+        vips::VImage::new_from_memory(const_cast<uint8_t*>(image.rgba.data()), image.rgba.size(),
+                                      image.width, image.height, 4, VIPS_FORMAT_UCHAR)
+            .copy(vips::VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
+    hash = placeholder::ThumbHashForImage(view);
+  }));
+  return hash;
+}
+
+// Faces on the big image: crops stored, square images re-cut around them. Only the store's
+// errors fail the photo.
+Status DetectAndCrop(const std::string& path, const std::string& hash, const VariantSpec& big,
+                     const Image& big_image, const FaceOptions& options,
+                     const std::vector<VariantSpec>& specs, std::vector<Image>& images,
+                     const MediaStore& store, GeneratedVariants& out) {
+  Result<std::vector<faces::FaceBox>> found = FindFaces(big_image, options);
+  if (!found.ok()) {
+    spdlog::warn("{}: face detection failed: {}", path, found.status().ToString());
+    return Status::Ok();
+  }
+  for (size_t i = 0; i < found->size(); ++i) {
+    const faces::FaceBox& f = (*found)[i];
+    Result<std::string> crop = FaceCrop(big_image, f, options);
+    if (!crop.ok()) {
+      spdlog::warn("{}: face {}: {}", path, i, crop.status().ToString());
+      return Status::Ok();
+    }
+    TESSERA_RETURN_IF_ERROR(store.Put("faces", FaceName(hash, static_cast<int>(i)), "jpg", *crop));
+    out.faces.push_back(Face{0, static_cast<int>(i), f.x, f.y, f.width, f.height, f.score});
+  }
+  if (!found->empty()) {
+    const SquareBox box = FaceCentredSquare(*found, big_image.width, big_image.height);
+    for (size_t i = 0; i < specs.size(); ++i) {
+      if (specs[i].target.fit != Target::Fit::kCrop) continue;
+      Result<Image> square = CutSquare(
+          big_image, box, std::min(specs[i].target.max_width, specs[i].target.max_height));
+      if (square.ok()) images[i] = std::move(square).value();
+    }
+  }
+  out.faces_detected = true;
+  out.faces_recipe = FacesRecipe(big, options);
+  return Status::Ok();
+}
+
 }  // namespace
+
+const VariantSpec* BigSpec(const std::vector<VariantSpec>& specs) {
+  for (const VariantSpec& spec : specs) {
+    if (spec.kind == "thumbnails_big") return &spec;
+  }
+  return nullptr;
+}
 
 Result<GeneratedVariants> GenerateVariants(const Engine& engine, const std::string& path,
                                            const std::string& hash,
                                            const std::vector<VariantSpec>& specs,
-                                           const MediaStore& store) {
+                                           const MediaStore& store, const FaceOptions* faces) {
   assert(!specs.empty());
   // Check every key before the (expensive) decode, so a bad spec costs nothing.
   for (const VariantSpec& spec : specs) {
@@ -54,6 +164,20 @@ Result<GeneratedVariants> GenerateVariants(const Engine& engine, const std::stri
   }
   GeneratedVariants out;
   out.probe = std::move(set.probe);
+  const VariantSpec* big = BigSpec(specs);
+  if (big != nullptr) {
+    const Image& big_image = set.images[big - specs.data()];
+    Result<std::string> placeholder = PlaceholderOf(big_image);
+    if (placeholder.ok()) {
+      out.placeholder = *placeholder;
+    } else {
+      spdlog::warn("{}: no placeholder: {}", path, placeholder.status().ToString());
+    }
+    if (faces != nullptr && faces->detect) {
+      TESSERA_RETURN_IF_ERROR(
+          DetectAndCrop(path, hash, *big, big_image, *faces, specs, set.images, store, out));
+    }
+  }
   for (size_t i = 0; i < specs.size(); ++i) {
     const VariantSpec& spec = specs[i];
     const Image& image = set.images[i];

@@ -106,5 +106,25 @@ TEST_F(VariantsGenerateTest, UnknownFormatIsRefusedBeforeDecoding) {
   EXPECT_EQ(made.status().code(), StatusCode::kInvalidArgument) << made.status().ToString();
 }
 
+TEST(VariantSettingTest, ChangesOnlyTheNamedKindAndItsRecipe) {
+  std::vector<VariantSpec> specs = DefaultVariants();
+  const std::string big_before = Recipe(specs[0]), square_before = Recipe(specs[1]);
+  ASSERT_TRUE(ApplyVariantSetting(specs, "square_thumbnails=webp:70:400x400").ok());
+  EXPECT_EQ(specs[1].format, "webp");
+  EXPECT_EQ(specs[1].quality, 70);
+  EXPECT_EQ(specs[1].target.max_width, 400);
+  EXPECT_EQ(specs[1].target.fit, Target::Fit::kCrop);
+  EXPECT_NE(Recipe(specs[1]), square_before);
+  EXPECT_EQ(Recipe(specs[0]), big_before);
+  ASSERT_TRUE(ApplyVariantSetting(specs, "thumbnails_big=jpg").ok());
+  EXPECT_EQ(Recipe(specs[0]), big_before);  // same settings, same recipe
+  for (const char* bad :
+       {"thumbnails_big", "nope=jpg", "thumbnails_big=gif", "thumbnails_big=jpg:0",
+        "thumbnails_big=jpg:101", "thumbnails_big=jpg:80:100", "thumbnails_big=jpg:80:8x8",
+        "thumbnails_big=jpg:80:100x100:1", "thumbnails_big=jpg:8o"}) {
+    EXPECT_EQ(ApplyVariantSetting(specs, bad).code(), StatusCode::kInvalidArgument) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace tessera::library

@@ -81,6 +81,18 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(kMaxRequestBodyBytes);
     stream_.expires_after(kIdleTimeout);
+    // The header first: its target decides how big a body may be.
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, size_t) {
+    if (ec) return OnRead(ec, 0);
+    const auto& header = parser_->get();
+    if (header.method() == http::verb::put &&
+        IsUploadTarget(std::string_view(header.target().data(), header.target().size()))) {
+      parser_->body_limit(kMaxUploadBytes);
+    }
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
@@ -248,6 +260,11 @@ void HttpServer::Stop() {
   // closed when the context (and the handlers that own their sessions) is destroyed.
   beast::error_code ignored;
   impl_->acceptor.close(ignored);
+}
+
+bool IsUploadTarget(std::string_view target) {
+  std::string_view path = target.substr(0, target.find('?'));
+  return path == "/api/user/avatar" || path == "/api/user/avatar/";
 }
 
 }  // namespace tessera::server

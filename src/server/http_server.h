@@ -1,6 +1,6 @@
 // The transport: an HTTP/1.1 server on Boost.Beast that turns each request into a Request,
 // asks the Router and writes the Response (files streamed from disk). Keep-alive; request
-// bodies over 1 MiB are refused with 413; idle connections close after 30 s.
+// bodies over 1 MiB (uploads: 16 MiB) are refused with 413; idle connections close after 30 s.
 //
 // Thread safety: Start and Stop are called from one thread. Requests are handled on `threads`
 // I/O threads; the router is called from all of them at once.
@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "src/server/routes.h"
 #include "tessera/status.h"
@@ -17,6 +18,11 @@
 namespace tessera::server {
 
 inline constexpr uint64_t kMaxRequestBodyBytes = 1 << 20;
+// Uploads (PUT /api/user/avatar) may be bigger: a phone photo as it comes.
+inline constexpr uint64_t kMaxUploadBytes = 16 << 20;
+
+// Whether a PUT to `target` is an upload that may carry up to kMaxUploadBytes.
+bool IsUploadTarget(std::string_view target);
 
 class HttpServer {
  public:

@@ -15,8 +15,12 @@ std::string_view DetailFor(int status) {
       return "Not found.";
     case 405:
       return "Method not allowed.";
+    case 403:
+      return "You do not have permission to perform this action.";
     case 413:
       return "Request body too large.";
+    case 415:
+      return "Unsupported media type.";
     case 416:
       return "Range not satisfiable.";
     case 429:

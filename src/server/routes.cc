@@ -49,17 +49,27 @@ Router::Auth Router::Authenticate(const Request& request) {
   if (!authorization.empty()) {
     token = BearerToken(authorization);
     // Credentials of another scheme, or a Bearer header without a token, are not anonymous.
-    if (token.empty()) return Auth{true, std::nullopt};
+    if (token.empty()) return Auth{true, std::nullopt, std::nullopt};
   } else {
     token = CookieValue(request.Header("Cookie"), "jwt");
     if (token.empty()) return Auth{};
   }
   Result<TokenClaims> claims = tokens_.Verify(token, TokenType::kAccess);
-  if (!claims.ok()) return Auth{true, std::nullopt};
+  if (!claims.ok()) return Auth{true, std::nullopt, std::nullopt};
+  if (IsRevoked(claims->id)) return Auth{true, std::nullopt, std::nullopt};
   // A deleted user's tokens die with the user.
   Result<std::optional<library::User>> user = catalog_.FindUserById(claims->user_id);
-  if (!user.ok() || !user->has_value()) return Auth{true, std::nullopt};
-  return Auth{false, claims->user_id};
+  if (!user.ok() || !user->has_value()) return Auth{true, std::nullopt, std::nullopt};
+  return Auth{false, claims->user_id, *claims};
+}
+
+bool Router::IsRevoked(const std::string& token_id) {
+  Result<bool> revoked = catalog_.IsTokenRevoked(token_id);
+  if (!revoked.ok()) {
+    spdlog::error("auth: revocation lookup failed: {}", revoked.status().ToString());
+    return true;
+  }
+  return *revoked;
 }
 
 Response Router::Handle(const Request& request) {
@@ -74,9 +84,15 @@ Response Router::Handle(const Request& request) {
   } else if (path == "/api/auth/token/refresh/" || path == "/api/auth/token/refresh") {
     response = request.method == "POST" ? HandleRefresh(request) : MethodNotAllowed("POST");
     head = false;
+  } else if (path == "/api/auth/logout/" || path == "/api/auth/logout") {
+    response = request.method == "POST" ? HandleLogout(request) : MethodNotAllowed("POST");
+    head = false;
   } else if (path == "/api/health" || path == "/api/health/") {
     response = IsGetOrHead(request) ? JsonResponse(200, {{"status", "ok"}})
                                     : MethodNotAllowed("GET, HEAD");
+  } else if (path.starts_with("/api/")) {
+    if (path.size() > 5 && path.back() == '/') path.remove_suffix(1);
+    response = HandleApi(request, path);
   } else {
     response = ErrorResponse(404);
   }

@@ -6,7 +6,15 @@
 //   GET|HEAD /media/photos/<hash>                        the original, with Range
 //   POST     /api/auth/token/obtain/  {"username","password"} -> {"access","refresh"}
 //   POST     /api/auth/token/refresh/ {"refresh"}             -> {"access"}
+//   POST     /api/auth/logout/  {"refresh"?} + the access token: revokes both
 //   GET|HEAD /api/health                                       -> {"status":"ok"}
+//   GET      /api/photos?offset=&limit=   the photos the user may see, paged, with placeholders
+//   GET      /api/jobs                    scan progress (count, rate, ETA) and the job queue
+//   POST     /api/photos/<hash>/share     {"user": NAME}   owner only: share with NAME
+//   POST     /api/photos/<hash>/unshare   {"user": NAME}
+//   POST     /api/photos/<hash>/public    {"public": bool} owner only
+//   PUT      /api/user/avatar             image bytes: the signed-in user's avatar
+//   GET|HEAD /media/faces/<hash>_<n>.jpg, /media/avatars/<first_name>avatar_<hash>.png
 //
 // Auth on /media/: a bearer token (Authorization header, or the "jwt" cookie LibrePhotos' web
 // client sends). A bad or expired token is 401 whatever the photo; an anonymous request sees
@@ -24,6 +32,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,16 +42,23 @@
 #include "src/library/passwords.h"
 #include "src/server/http_types.h"
 #include "src/server/login_limiter.h"
+#include "src/server/media_path.h"
 #include "src/server/tokens.h"
 #include "tessera/status.h"
 
 namespace tessera::server {
 
 // Finds the path of a photo's original file (one of its copies on disk), or nullopt when it has
-// none. TODO(issue 4): the Catalog has no lookup of files by photo id yet; once it has
-// (FilesOfPhoto), the server passes a locator built on it and Libraries().
+// none (LocateOriginal in original_locator.h builds one on the catalog).
 using OriginalLocator =
     std::function<Result<std::optional<std::string>>(const library::Photo& photo)>;
+
+// Turns uploaded image bytes into the avatar PNG to store (square, decoded like any untrusted
+// file). Errors: Unsupported / Corrupt / TooLarge for the image itself, others for the server.
+using AvatarMaker = std::function<Result<std::string>(std::string_view image_bytes)>;
+
+// The /api/jobs body for a signed-in user: the scans of their libraries.
+using JobsReporter = std::function<nlohmann::json(int64_t user_id)>;
 
 struct RouterOptions {
   int64_t access_ttl_seconds = 15 * 60;
@@ -55,6 +71,11 @@ struct RouterOptions {
   uint64_t max_partial_bytes = 8 << 20;
   // Null: /media/photos/ answers 501 (after auth checks).
   OriginalLocator locate_original;
+  // Null: PUT /api/user/avatar answers 501.
+  AvatarMaker make_avatar;
+  // Null: /api/jobs reports only the catalog's queue.
+  JobsReporter report_jobs;
+  int64_t max_page_size = 500;  // /api/photos' limit
   // Seconds since the epoch for the login limiter; null for the system clock.
   std::function<int64_t()> clock;
   // The cost of the dummy hash checked for unknown user names, so that the time an answer takes
@@ -76,6 +97,7 @@ class Router {
   struct Auth {
     bool bad_token = false;
     library::Viewer viewer;
+    std::optional<TokenClaims> claims;  // of the access token, when signed in
   };
   Auth Authenticate(const Request& request);
 
@@ -85,6 +107,21 @@ class Router {
                          std::string_view store_kind, std::string_view variant_kind);
   Response HandleObtain(const Request& request);
   Response HandleRefresh(const Request& request);
+  Response HandleLogout(const Request& request);
+  // /api/ routes other than sign-in; `path` without a trailing slash.
+  Response HandleApi(const Request& request, std::string_view path);
+  Response HandlePhotos(const Request& request, int64_t user_id);
+  Response HandleJobs(int64_t user_id);
+  Response HandlePhotoAction(const Request& request, int64_t user_id, std::string_view hash,
+                             std::string_view action);
+  Response HandleAvatarUpload(const Request& request, int64_t user_id);
+  Response HandleFace(const Request& request, const library::Photo& photo, int index);
+  Response HandleAvatar(const Request& request, const MediaPath& media);
+  // A stored file with an entity tag, conditional GET and caching headers.
+  Response ServeStored(const Request& request, const std::string& path, const std::string& etag,
+                       bool is_public, std::string_view content_type);
+  // Whether a token's id was revoked by a logout (a catalog failure counts as revoked).
+  bool IsRevoked(const std::string& token_id);
 
   library::Catalog& catalog_;
   const library::MediaStore& store_;

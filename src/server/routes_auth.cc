@@ -80,7 +80,7 @@ Response Router::HandleRefresh(const Request& request) {
   std::optional<std::string> refresh = StringField(body, "refresh");
   if (!refresh) return ErrorResponse(400);
   Result<TokenClaims> claims = tokens_.Verify(*refresh, TokenType::kRefresh);
-  if (!claims.ok()) return Unauthorized(/*invalid_token=*/true);
+  if (!claims.ok() || IsRevoked(claims->id)) return Unauthorized(/*invalid_token=*/true);
   Result<std::optional<library::User>> user = catalog_.FindUserById(claims->user_id);
   if (!user.ok()) {
     spdlog::error("auth: user lookup failed: {}", user.status().ToString());
@@ -94,6 +94,32 @@ Response Router::HandleRefresh(const Request& request) {
     return ErrorResponse(500);
   }
   return JsonResponse(200, {{"access", *access}});
+}
+
+Response Router::HandleLogout(const Request& request) {
+  Auth auth = Authenticate(request);
+  if (!auth.viewer) return Unauthorized(/*invalid_token=*/auth.bad_token);
+  nlohmann::json body = request.body.empty() ? nlohmann::json::object()
+                                             : nlohmann::json::parse(request.body, nullptr, false);
+  if (!body.is_object()) return ErrorResponse(400);
+  // The refresh token, when given, must be the caller's own and valid; it dies too.
+  std::optional<TokenClaims> refresh_claims;
+  if (std::optional<std::string> refresh = StringField(body, "refresh")) {
+    Result<TokenClaims> claims = tokens_.Verify(*refresh, TokenType::kRefresh);
+    if (!claims.ok() || claims->user_id != *auth.viewer) return ErrorResponse(400);
+    refresh_claims = *claims;
+  }
+  Status status = catalog_.RevokeToken(auth.claims->id, auth.claims->expires_at);
+  if (status.ok() && refresh_claims) {
+    status = catalog_.RevokeToken(refresh_claims->id, refresh_claims->expires_at);
+  }
+  if (!status.ok()) {
+    spdlog::error("auth: revoking a token failed: {}", status.ToString());
+    return ErrorResponse(500);
+  }
+  Response response;
+  response.status = 204;
+  return response;
 }
 
 }  // namespace tessera::server

@@ -1,5 +1,6 @@
 // The /media/ routes: auth, visibility, then a stored variant or the original file, with
 // entity tags, conditional requests and byte ranges.
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
@@ -56,20 +57,20 @@ std::string RecipeTag(std::string_view recipe) {
 }
 
 // The caching headers every media answer (200, 206, 304) carries.
-void AddCacheHeaders(Response& response, const library::Photo& photo, const std::string& etag,
+void AddCacheHeaders(Response& response, bool is_public, const std::string& etag,
                      const struct stat& st, int64_t max_age) {
   response.AddHeader("ETag", etag);
   response.AddHeader("Last-Modified", HttpDate(st.st_mtime));
-  response.AddHeader("Cache-Control", (photo.is_public ? "public, max-age=" : "private, max-age=") +
+  response.AddHeader("Cache-Control", (is_public ? "public, max-age=" : "private, max-age=") +
                                           std::to_string(max_age));
-  if (!photo.is_public) response.AddHeader("Vary", "Authorization, Cookie");
+  if (!is_public) response.AddHeader("Vary", "Authorization, Cookie");
 }
 
-Response NotModified(const library::Photo& photo, const std::string& etag, const struct stat& st,
+Response NotModified(bool is_public, const std::string& etag, const struct stat& st,
                      int64_t max_age) {
   Response response;
   response.status = 304;
-  AddCacheHeaders(response, photo, etag, st, max_age);
+  AddCacheHeaders(response, is_public, etag, st, max_age);
   return response;
 }
 
@@ -79,10 +80,7 @@ Response Router::HandleMedia(const Request& request, std::string_view path) {
   std::optional<MediaPath> media = ParseMediaPath(path);
   if (!media) return ErrorResponse(404);
   if (request.method != "GET" && request.method != "HEAD") return MethodNotAllowed("GET, HEAD");
-  if (media->kind == MediaKind::kFace || media->kind == MediaKind::kAvatar) {
-    // TODO(issue 4): faces and avatars, once the library stores them.
-    return ErrorResponse(501);
-  }
+  if (media->kind == MediaKind::kAvatar) return HandleAvatar(request, *media);
   Auth auth = Authenticate(request);
   if (auth.bad_token) return Unauthorized(/*invalid_token=*/true);
   Result<std::optional<library::Photo>> photo =
@@ -102,6 +100,8 @@ Response Router::HandleMedia(const Request& request, std::string_view path) {
       return HandleVariant(request, **photo, "square_thumbnails", "square");
     case MediaKind::kSmallSquare:
       return HandleVariant(request, **photo, "small_square_thumbnails", "small_square");
+    case MediaKind::kFace:
+      return HandleFace(request, **photo, media->face_index);
     default:
       return HandleOriginal(request, **photo);
   }
@@ -109,10 +109,7 @@ Response Router::HandleMedia(const Request& request, std::string_view path) {
 
 Response Router::HandleVariant(const Request& request, const library::Photo& photo,
                                std::string_view store_kind, std::string_view variant_kind) {
-  // The variant generator records the store's kind ("thumbnails_big"); catalog.h documents
-  // short names ("big"). Both are read until one is settled.
   Result<std::optional<library::Variant>> variant = catalog_.FindVariant(photo.id, store_kind);
-  if (variant.ok() && !variant->has_value()) variant = catalog_.FindVariant(photo.id, variant_kind);
   if (!variant.ok()) {
     spdlog::error("media: variant lookup failed: {}", variant.status().ToString());
     return ErrorResponse(500);
@@ -125,16 +122,7 @@ Response Router::HandleVariant(const Request& request, const library::Photo& pho
     if (!path.ok() || stat(path->c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
     std::string etag =
         MakeETag(photo.hash + "-" + std::string(store_kind) + "-" + RecipeTag(recipe));
-    if (IfNoneMatchHits(request.Header("If-None-Match"), etag)) {
-      return NotModified(photo, etag, st, options_.media_max_age_seconds);
-    }
-    Response response;
-    response.AddHeader("Content-Type", std::string(ContentTypeFor(ext)));
-    AddCacheHeaders(response, photo, etag, st, options_.media_max_age_seconds);
-    uint64_t size = static_cast<uint64_t>(st.st_size);
-    response.file = FileBody{*path, ByteRange{0, size == 0 ? 0 : size - 1}, size};
-    if (size == 0) response.file.reset();  // nothing to stream
-    return response;
+    return ServeStored(request, *path, etag, photo.is_public, ContentTypeFor(ext));
   }
   // Catalogued but not on disk (being regenerated, or removed by hand).
   spdlog::warn("media: {} variant of photo {} is missing from the store", variant_kind, photo.id);
@@ -157,7 +145,7 @@ Response Router::HandleOriginal(const Request& request, const library::Photo& ph
   // The content hash names the bytes, so it is the tag; mtime changes do not matter.
   std::string etag = MakeETag(photo.hash);
   if (IfNoneMatchHits(request.Header("If-None-Match"), etag)) {
-    return NotModified(photo, etag, st, options_.media_max_age_seconds);
+    return NotModified(photo.is_public, etag, st, options_.media_max_age_seconds);
   }
   Response response;
   response.AddHeader("Accept-Ranges", "bytes");
@@ -180,9 +168,61 @@ Response Router::HandleOriginal(const Request& request, const library::Photo& ph
   std::string mime =
       photo.meta.mime_type.empty() ? "application/octet-stream" : photo.meta.mime_type;
   response.AddHeader("Content-Type", mime);
-  AddCacheHeaders(response, photo, etag, st, options_.media_max_age_seconds);
+  AddCacheHeaders(response, photo.is_public, etag, st, options_.media_max_age_seconds);
   if (size > 0) response.file = FileBody{**located, range, size};
   return response;
+}
+
+Response Router::ServeStored(const Request& request, const std::string& path,
+                             const std::string& etag, bool is_public,
+                             std::string_view content_type) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return ErrorResponse(404);
+  if (IfNoneMatchHits(request.Header("If-None-Match"), etag)) {
+    return NotModified(is_public, etag, st, options_.media_max_age_seconds);
+  }
+  Response response;
+  response.AddHeader("Content-Type", std::string(content_type));
+  AddCacheHeaders(response, is_public, etag, st, options_.media_max_age_seconds);
+  uint64_t size = static_cast<uint64_t>(st.st_size);
+  if (size > 0) response.file = FileBody{path, ByteRange{0, size - 1}, size};
+  return response;
+}
+
+Response Router::HandleFace(const Request& request, const library::Photo& photo, int index) {
+  Result<std::vector<library::Face>> faces = catalog_.FacesOfPhoto(photo.id);
+  if (!faces.ok()) {
+    spdlog::error("media: face lookup failed: {}", faces.status().ToString());
+    return ErrorResponse(500);
+  }
+  auto face = std::find_if(faces->begin(), faces->end(),
+                           [index](const library::Face& f) { return f.index == index; });
+  if (face == faces->end()) return ErrorResponse(404);
+  const std::string name = library::FaceName(photo.hash, index);
+  Result<std::string> path = store_.Path("faces", name, "jpg");
+  if (!path.ok()) return ErrorResponse(404);
+  // The box is part of the tag: a new detection may move face n.
+  std::string etag = MakeETag(
+      fmt::format("{}-{}-{}", name, face->x * 7919 + face->y, face->width * 7919 + face->height));
+  return ServeStored(request, *path, etag, photo.is_public, "image/jpeg");
+}
+
+Response Router::HandleAvatar(const Request& request, const MediaPath& media) {
+  // Any signed-in user may see avatars; nobody else.
+  Auth auth = Authenticate(request);
+  if (auth.bad_token || !auth.viewer) return Unauthorized(/*invalid_token=*/auth.bad_token);
+  Result<std::optional<library::User>> user = catalog_.FindUserByAvatar(media.hash);
+  if (!user.ok()) {
+    spdlog::error("media: avatar lookup failed: {}", user.status().ToString());
+    return ErrorResponse(500);
+  }
+  if (!user->has_value() || UrlSafeFirstName((*user)->first_name) != media.first_name) {
+    return ErrorResponse(404);
+  }
+  Result<std::string> path = store_.Path("avatars", media.hash, "png");
+  if (!path.ok()) return ErrorResponse(404);
+  return ServeStored(request, *path, MakeETag("avatar-" + media.hash), /*is_public=*/false,
+                     "image/png");
 }
 
 }  // namespace tessera::server

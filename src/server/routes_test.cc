@@ -41,7 +41,7 @@ class RoutesTest : public MediaLibraryFixture {
   }
 };
 
-TEST_F(RoutesTest, AuthMatrixOnSquareThumbnails) {
+TEST_F(RoutesTest, AuthMatrixOnEveryMediaEndpoint) {
   TokenService forger(std::string(64, 'f'), [this] { return now_; });
   TokenService past(kSecret, [this] { return now_ - 1000; });
   struct Case {
@@ -67,19 +67,31 @@ TEST_F(RoutesTest, AuthMatrixOnSquareThumbnails) {
                                           {kShared, c.shared_status},
                                           {kPublic, c.public_status},
                                           {kMissing, c.missing_status}};
-    for (auto [photo, expected] : photos) {
-      SCOPED_TRACE(c.asker + " asking for photo " + std::to_string(photo));
-      Response response = Get("/media/square_thumbnails/" + Hash(photo), c.authorization);
-      EXPECT_EQ(response.status, expected);
-      if (expected == 200) {
-        EXPECT_EQ(SentBytes(response), SquareBytes(photo));
-        EXPECT_EQ(response.Header("content-type"), "image/jpeg");
-      } else {
-        EXPECT_FALSE(response.file);
-        EXPECT_EQ(response.body.find("jwt"), std::string::npos);
+    struct Endpoint {
+      std::string prefix, suffix;
+      std::string (*bytes)(int);
+    };
+    const Endpoint endpoints[] = {
+        {"/media/square_thumbnails/", "", &SquareBytes},
+        {"/media/small_square_thumbnails/", "", [](int n) { return "small " + SquareBytes(n); }},
+        {"/media/square_thumbnails_small/", "", [](int n) { return "small " + SquareBytes(n); }},
+        {"/media/thumbnails_big/", "", &BigBytes},
+        {"/media/photos/", "", &OriginalBytes},
+        {"/media/faces/", "_0.jpg", &FaceBytes},
+    };
+    for (auto [photo, expected] : photos)
+      for (const Endpoint& e : endpoints) {
+        SCOPED_TRACE(c.asker + " asking for " + e.prefix + " of photo " + std::to_string(photo));
+        Response response = Get(e.prefix + Hash(photo) + e.suffix, c.authorization);
+        EXPECT_EQ(response.status, expected);
+        if (expected == 200) {
+          EXPECT_EQ(SentBytes(response), e.bytes(photo));
+        } else {
+          EXPECT_FALSE(response.file);
+          EXPECT_EQ(response.body.find("jwt"), std::string::npos);
+        }
+        EXPECT_EQ(!response.Header("WWW-Authenticate").empty(), expected == 401);
       }
-      EXPECT_EQ(!response.Header("WWW-Authenticate").empty(), expected == 401);
-    }
   }
 }
 
@@ -109,14 +121,14 @@ TEST_F(RoutesTest, EveryThumbnailPathServesItsVariant) {
   // The recipe names the format; a file of another format under the same key is not taken.
   ASSERT_TRUE(store_.Put("thumbnails_big", Hash(kPrivate), "jpg", "stale jpeg").ok());
   EXPECT_EQ(SentBytes(Get("/media/thumbnails_big/" + Hash(kPrivate), auth)), BigBytes(kPrivate));
-  // No small square was made for these photos: catalogued variants only.
-  EXPECT_EQ(Get("/media/small_square_thumbnails/" + Hash(kPrivate), auth).status, 404);
-  // Recorded under catalog.h's short kind name ("small_square"), which is still read.
-  ASSERT_TRUE(
-      catalog_->RecordVariant({photo_ids_[kPrivate], "small_square", "jpeg", 1, 1, 1}).ok());
-  ASSERT_TRUE(store_.Put("small_square_thumbnails", Hash(kPrivate), "jpg", "small").ok());
-  EXPECT_EQ(SentBytes(Get("/media/small_square_thumbnails/" + Hash(kPrivate), auth)), "small");
-  EXPECT_EQ(SentBytes(Get("/media/square_thumbnails_small/" + Hash(kPrivate), auth)), "small");
+  EXPECT_EQ(SentBytes(Get("/media/small_square_thumbnails/" + Hash(kPrivate), auth)),
+            "small " + SquareBytes(kPrivate));
+  EXPECT_EQ(SentBytes(Get("/media/square_thumbnails_small/" + Hash(kPrivate), auth)),
+            "small " + SquareBytes(kPrivate));
+  // A photo with no variant catalogued yet: not found, even with a file in the store.
+  ASSERT_TRUE(catalog_->UpsertPhoto(alice_, Hash(50), library::testing::JpegMeta()).ok());
+  ASSERT_TRUE(store_.Put("square_thumbnails", Hash(50), "jpg", "orphan").ok());
+  EXPECT_EQ(Get("/media/square_thumbnails/" + Hash(50), auth).status, 404);
 }
 
 TEST_F(RoutesTest, CachingHeadersAndNotModified) {
@@ -232,7 +244,9 @@ TEST_F(RoutesTest, MethodsAndUnknownPaths) {
   EXPECT_EQ(Get("/api/auth/token/obtain/").status, 405);
   EXPECT_EQ(Get("/api/health", "", "POST").status, 405);
   EXPECT_EQ(Get("/").status, 404);
-  EXPECT_EQ(Get("/api/nothing").status, 404);
+  // Unknown API paths ask for credentials first, so they reveal nothing to the anonymous.
+  EXPECT_EQ(Get("/api/nothing").status, 401);
+  EXPECT_EQ(Get("/api/nothing", "Bearer " + AccessFor(alice_)).status, 404);
   Response health = Get("/api/health");
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(nlohmann::json::parse(health.body), nlohmann::json({{"status", "ok"}}));

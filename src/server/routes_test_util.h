@@ -57,6 +57,7 @@ class MediaLibraryFixture : public ::testing::Test {
 
   static std::string Hash(int n) { return library::testing::HashOf(n); }
   static std::string SquareBytes(int n) { return "square jpeg of " + std::to_string(n); }
+  static std::string FaceBytes(int n) { return "face jpeg of " + std::to_string(n); }
   static std::string BigBytes(int n) { return "big webp of " + std::to_string(n); }
   static std::string OriginalBytes(int n) {
     std::string bytes;
@@ -76,7 +77,15 @@ class MediaLibraryFixture : public ::testing::Test {
                     ->RecordVariant({*id, "thumbnails_big", "thumbnails_big fit 4096x1080 webp q80",
                                      800, 600, 1})
                     .ok());
+    ASSERT_TRUE(catalog_
+                    ->RecordVariant({*id, "small_square_thumbnails",
+                                     "small_square_thumbnails crop 250 jpg q80", 250, 250, 1})
+                    .ok());
+    ASSERT_TRUE(catalog_->ReplaceFaces(*id, {{*id, 0, 10, 20, 30, 40, 1.0}}).ok());
     ASSERT_TRUE(store_.Put("square_thumbnails", Hash(n), "jpg", SquareBytes(n)).ok());
+    ASSERT_TRUE(
+        store_.Put("small_square_thumbnails", Hash(n), "jpg", "small " + SquareBytes(n)).ok());
+    ASSERT_TRUE(store_.Put("faces", library::FaceName(Hash(n), 0), "jpg", FaceBytes(n)).ok());
     ASSERT_TRUE(store_.Put("thumbnails_big", Hash(n), "webp", BigBytes(n)).ok());
     originals_[*id] = dir_ / ("originals/" + std::to_string(n) + ".jpg");
     tessera::testing::WriteFile(originals_[*id], OriginalBytes(n));

@@ -1,0 +1,57 @@
+#include "src/app/avatar.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "src/core/unique_fd.h"
+#include "tessera/image.h"
+
+namespace tessera::app {
+namespace {
+
+// Removes the file when it goes out of scope.
+class TempFile {
+ public:
+  explicit TempFile(std::string path) : path_(std::move(path)) {}
+  ~TempFile() {
+    if (!path_.empty()) ::unlink(path_.c_str());
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
+
+Result<std::string> MakeAvatarPng(const Engine& engine, const std::string& temp_dir,
+                                  std::string_view image_bytes) {
+  std::string pattern = temp_dir + "/upload-XXXXXX";
+  int raw = ::mkostemp(pattern.data(), O_CLOEXEC);  // mode 0600
+  if (raw < 0) return Status::FromErrno(errno, fmt::format("avatar: {}", temp_dir));
+  UniqueFd fd(raw);
+  TempFile temp(pattern);
+  size_t done = 0;
+  while (done < image_bytes.size()) {
+    ssize_t n = ::write(fd.get(), image_bytes.data() + done, image_bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Status::FromErrno(errno, "avatar: writing the upload");
+    done += static_cast<size_t>(n);
+  }
+  fd = UniqueFd();
+  Result<ThumbnailSet> set = engine.Thumbnail(temp.path(), {Target::CroppedSquare(kAvatarEdge)});
+  if (!set.ok()) {
+    // The engine names the temp file; the client knows it as "the upload".
+    return Status(set.status().code(), "the uploaded image: " + set.status().message());
+  }
+  if (set->images.size() != 1) return Status::Internal("avatar: the engine returned no image");
+  return EncodePng(set->images[0], {});
+}
+
+}  // namespace tessera::app
