@@ -138,7 +138,7 @@ void ScanService::RunScan(int64_t library_id) {
   scan_options.on_progress = [&](const library::ScanProgress& progress) {
     board_.Progressed(library_id, progress);
     if (progress.failed) {
-      spdlog::warn("scan: {}/{} failed (see the failure ledger)", library->root, progress.rel_path);
+      spdlog::warn("scan: {}/{}: {}", library->root, progress.rel_path, progress.error);
     }
     auto now = std::chrono::steady_clock::now();
     if (now - last_log >= options_.progress_log_interval) {

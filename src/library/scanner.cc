@@ -31,6 +31,8 @@ struct Scanner::Entry {
 };
 
 struct Scanner::Counters : ScanReport {
+  std::string last_error;  // of the latest failure, for the progress callback
+
   void Add(const Counters& o) {
     files_seen += o.files_seen;
     unchanged += o.unchanged;
@@ -241,7 +243,8 @@ Status Scanner::Drain(const Library& library, const std::string& root, int64_t g
       ++done;
       if (options_.on_progress) {
         options_.on_progress(
-            ScanProgress{done, std::max(done, queued), rel, mine.failed != failed_before});
+            ScanProgress{done, std::max(done, queued), rel, mine.failed != failed_before,
+                         mine.failed != failed_before ? mine.last_error : std::string()});
       }
     }
     std::lock_guard<std::mutex> lock(mu);
@@ -384,6 +387,7 @@ Status Scanner::RecordGenerated(int64_t photo_id, const GeneratedVariants& gener
 Status Scanner::HandleFailure(const Library& library, const Entry& entry, const Status& error,
                               const PhotoFile* existing, int64_t generation, Counters& counters) {
   ++counters.failed;
+  counters.last_error = error.ToString();
   if (IsTransient(error)) {
     // Unreadable for now (or vanished): keep the row of a catalogued file, record nothing.
     if (existing != nullptr && error.code() != StatusCode::kNotFound) {

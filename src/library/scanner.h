@@ -28,6 +28,7 @@ struct ScanProgress {
   int64_t files_total = 0;
   std::string rel_path;  // the file just processed
   bool failed = false;   // whether that file failed
+  std::string error;     // why, when it failed
 };
 
 struct ScanOptions {
