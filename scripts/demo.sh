@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # demo.sh — set everything up and run tessera's main job on a default set of real photos.
 #
-#   usage:  bash scripts/demo.sh
+#   usage:  bash scripts/demo.sh            the media server on a demo library (Ctrl-C stops it)
+#           bash scripts/demo.sh --cache    the freedesktop thumbnail cache instead
+#   env:    PORT (default 8000); DEMO_EXIT=1 stops the server once it has shown it works
 #
 # 1. installs the build dependencies (scripts/install-deps.sh) and builds (scripts/build.sh);
 # 2. fetches Debian's MATE and KDE Plasma wallpaper packages with `apt-get download` and unpacks
 #    their photos into demo/samples/ with `dpkg-deb -x` (nothing is installed system-wide; about
 #    140 MB is downloaded once, reruns reuse demo/debs/);
-# 3. thumbnails them all in every freedesktop size into demo/cache/thumbnails/ (a fresh cache each
-#    run, so the rate is real), then runs again to show that valid thumbnails are kept.
+# 3. media server: makes user "demo" owning demo/samples (password in demo/server/demo.password),
+#    starts `tessera serve` on 127.0.0.1:$PORT with its embedded SQLite catalog in demo/server/,
+#    waits for the first scan (big, square and small square thumbnails, faces, placeholders),
+#    prints an access token and curl commands to try, and serves until Ctrl-C.
+#    --cache: thumbnails them all in every freedesktop size into demo/cache/thumbnails/ instead.
 #
 # Needs nothing outside the repository except Debian's package archive.
 set -euo pipefail
@@ -75,7 +80,7 @@ for p in "${PKGS[@]}"; do fetch_samples "$p"; done
 nfiles=$(find "$SAMPLES" -type f | wc -l)
 echo "$nfiles images, $(du -sh "$SAMPLES" | cut -f1) in demo/samples/ (licences in demo/licenses/)"
 
-# --- the main job ------------------------------------------------------------------------------
+cache_demo() {
 export XDG_CACHE_HOME=$DEMO/cache
 rm -rf "$XDG_CACHE_HOME/thumbnails"
 JOBS=$(nproc)
@@ -115,4 +120,60 @@ start=$EPOCHREALTIME
 "$TESSERA" thumbnail -r --size all -j "$JOBS" "$SAMPLES" || status=$?
 printf 'wall time:  %s s\n' "$(since "$start")"
 
-exit "$status"
+return "$status"
+}
+
+server_demo() {
+  local data=$DEMO/server port=${PORT:-8000} token hash jobs start
+  mkdir -p "$data"
+  if ! "$TESSERA" user token demo --data "$data" >/dev/null 2>&1; then
+    say "tessera user add demo --library demo/samples --data demo/server"
+    head -c 15 /dev/urandom | base64 | tr '+/' '-_' > "$data/demo.password"
+    chmod 600 "$data/demo.password"
+    "$TESSERA" user add demo --library "$SAMPLES" --first-name Demo --data "$data" \
+      --password-stdin < "$data/demo.password"
+  fi
+  say "tessera serve --data demo/server --port $port   (embedded SQLite catalog, nothing else to run)"
+  "$TESSERA" serve --data "$data" --port "$port" &
+  SERVER=$!
+  trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null' EXIT
+  local base="http://127.0.0.1:$port"
+  for _ in $(seq 100); do curl -fs "$base/api/health" >/dev/null && break; sleep 0.2; done
+  token=$("$TESSERA" user token demo --data "$data" --ttl 86400)
+  start=$EPOCHREALTIME
+  # The first scan: wait until the scan is idle and the job queue empty.
+  while :; do
+    kill -0 "$SERVER" 2>/dev/null || { echo "demo.sh: the server stopped" >&2; exit 1; }
+    jobs=$(curl -fs -H "Authorization: Bearer $token" "$base/api/jobs" || true)
+    if printf '%s' "$jobs" | grep -q '"state":"idle"' &&
+       printf '%s' "$jobs" | grep -q '"pending":0'; then
+      break
+    fi
+    sleep 1
+  done
+  printf 'first scan done after %s s\n' "$(since "$start")"
+  hash=$(curl -fs -H "Authorization: Bearer $token" "$base/api/photos?limit=1" |
+         grep -o '"hash":"[0-9a-f]*"' | head -n1 | cut -d'"' -f4)
+  say "Try it (the token is valid for a day; another: build/tessera user token demo --data demo/server)"
+  cat <<EXAMPLES
+export TOKEN=$token
+curl -s -H "Authorization: Bearer \$TOKEN" '$base/api/photos?limit=3'
+curl -s -H "Authorization: Bearer \$TOKEN" $base/api/jobs
+curl -s -H "Authorization: Bearer \$TOKEN" -o big.jpg    $base/media/thumbnails_big/$hash
+curl -s -H "Authorization: Bearer \$TOKEN" -o square.jpg $base/media/square_thumbnails/$hash
+curl -s -H "Authorization: Bearer \$TOKEN" -o small.jpg  $base/media/small_square_thumbnails/$hash
+curl -s -H "Authorization: Bearer \$TOKEN" -r 0-99 $base/media/photos/$hash | wc -c
+curl -s -i $base/media/square_thumbnails/$hash | head -n1    # no token: 401
+curl -s -H 'Content-Type: application/json' \\
+     -d "{\"username\":\"demo\",\"password\":\"\$(cat demo/server/demo.password)\"}" \\
+     $base/api/auth/token/obtain/
+EXAMPLES
+  say "Checking: GET /media/square_thumbnails/$hash"
+  curl -fs -o /dev/null -w '%{http_code} %{content_type} %{size_download} bytes\n' \
+    -H "Authorization: Bearer $token" "$base/media/square_thumbnails/$hash"
+  [ "${DEMO_EXIT:-0}" = 1 ] && return 0
+  say "Serving at $base/ (Ctrl-C stops it)"
+  wait "$SERVER"
+}
+
+if [ "${1:-}" = --cache ]; then cache_demo; else server_demo; fi

@@ -14,7 +14,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 BUILD=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git curl
   libvips-dev libvips-tools libglib2.0-dev libglib2.0-bin
   libpng-dev libturbojpeg0-dev libjpeg62-turbo-dev libexif-dev liblcms2-dev libisal-dev zlib1g-dev
   libfmt-dev libspdlog-dev libcli11-dev nlohmann-json3-dev
