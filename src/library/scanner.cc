@@ -309,8 +309,8 @@ Status Scanner::Import(const Library& library, const Entry& entry, const PhotoFi
   }
   GeneratedVariants generated;
   if (!stale.empty()) {
-    Result<GeneratedVariants> made =
-        GenerateVariants(engine_, entry.path, *hash, stale, store_, &options_.faces);
+    Result<GeneratedVariants> made = GenerateVariants(engine_, entry.path, *hash, stale, store_,
+                                                      &options_.faces, BigSpec(options_.variants));
     if (!made.ok()) {
       return HandleFailure(library, entry, made.status(), existing, generation, counters);
     }
@@ -345,8 +345,8 @@ Status Scanner::RefreshVariants(const Library& library, const Entry& entry, cons
     // Rewritten with its size and mtime kept: import it as a changed file.
     return Import(library, entry, nullptr, generation, counters);
   }
-  Result<GeneratedVariants> made =
-      GenerateVariants(engine_, entry.path, *hash, stale, store_, &options_.faces);
+  Result<GeneratedVariants> made = GenerateVariants(engine_, entry.path, *hash, stale, store_,
+                                                    &options_.faces, BigSpec(options_.variants));
   if (!made.ok()) return HandleFailure(library, entry, made.status(), &file, generation, counters);
   TESSERA_RETURN_IF_ERROR(catalog_.InTransaction([&]() -> Status {
     TESSERA_RETURN_IF_ERROR(

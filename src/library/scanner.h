@@ -21,7 +21,6 @@ namespace tessera::library {
 // The catalog's pseudo-variant kind that records how a photo's faces were found (its recipe).
 inline constexpr char kFacesKind[] = "faces";
 
-
 // Progress of a scan's second phase: the files it queued (new, changed, stale) being processed.
 struct ScanProgress {
   int64_t files_done = 0;

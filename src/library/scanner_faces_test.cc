@@ -132,6 +132,25 @@ TEST_F(ScannerFacesTest, TheSquareIsCentredOnTheFaces) {
   EXPECT_LT(cx, 0.75);
   EXPECT_GT(cy, 0.15);
   EXPECT_LT(cy, 0.85);
+
+  // A new square recipe alone: only that square is made again, and still around the face
+  // (the big image is made for the faces but not stored again).
+  const std::string big_path = store_.PathFor("thumbnails_big", photo.hash, "jpg");
+  const auto big_mtime = fs::last_write_time(big_path);
+  ScanOptions squares;
+  ASSERT_TRUE(ApplyVariantSetting(squares.variants, "square_thumbnails=jpg:70").ok());
+  ScanReport again = Scan(squares);
+  EXPECT_EQ(again.variants_generated, 1);
+  EXPECT_EQ(fs::last_write_time(big_path), big_mtime);
+  auto redone = store_.Get("square_thumbnails", photo.hash, "jpg");
+  ASSERT_TRUE(redone.ok());
+  vips::VImage square2 = vips::VImage::new_from_buffer(redone->data(), redone->size(), "");
+  auto found2 = faces::DetectFaces(square2);
+  ASSERT_TRUE(found2.ok());
+  ASSERT_GE(found2->size(), 1u);
+  const double cx2 = (found2->front().x + found2->front().width / 2.0) / square2.width();
+  EXPECT_GT(cx2, 0.25);
+  EXPECT_LT(cx2, 0.75);
 }
 
 TEST_F(ScannerFacesTest, PlaceholdersAndCaptureDates) {

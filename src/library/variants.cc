@@ -108,7 +108,11 @@ Status DetectAndCrop(const std::string& path, const std::string& hash, const Var
                      const MediaStore& store, GeneratedVariants& out) {
   Result<std::vector<faces::FaceBox>> found = FindFaces(big_image, options);
   if (!found.ok()) {
+    // Recorded as "no faces" so that the next scan does not try (and fail) again; a change of
+    // the face settings retries it.
     spdlog::warn("{}: face detection failed: {}", path, found.status().ToString());
+    out.faces_detected = true;
+    out.faces_recipe = FacesRecipe(big, options);
     return Status::Ok();
   }
   for (size_t i = 0; i < found->size(); ++i) {
@@ -116,7 +120,7 @@ Status DetectAndCrop(const std::string& path, const std::string& hash, const Var
     Result<std::string> crop = FaceCrop(big_image, f, options);
     if (!crop.ok()) {
       spdlog::warn("{}: face {}: {}", path, i, crop.status().ToString());
-      return Status::Ok();
+      break;
     }
     TESSERA_RETURN_IF_ERROR(store.Put("faces", FaceName(hash, static_cast<int>(i)), "jpg", *crop));
     out.faces.push_back(Face{0, static_cast<int>(i), f.x, f.y, f.width, f.height, f.score});
@@ -147,7 +151,8 @@ const VariantSpec* BigSpec(const std::vector<VariantSpec>& specs) {
 Result<GeneratedVariants> GenerateVariants(const Engine& engine, const std::string& path,
                                            const std::string& hash,
                                            const std::vector<VariantSpec>& specs,
-                                           const MediaStore& store, const FaceOptions* faces) {
+                                           const MediaStore& store, const FaceOptions* faces,
+                                           const VariantSpec* face_source) {
   assert(!specs.empty());
   // Check every key before the (expensive) decode, so a bad spec costs nothing.
   for (const VariantSpec& spec : specs) {
@@ -156,17 +161,23 @@ Result<GeneratedVariants> GenerateVariants(const Engine& engine, const std::stri
   std::vector<Target> targets;
   targets.reserve(specs.size());
   for (const VariantSpec& spec : specs) targets.push_back(spec.target);
+  // Squares without their big thumbnail: make the big image too (same decode), unstored, to
+  // find the faces they are centred on.
+  const VariantSpec* big = BigSpec(specs);
+  const bool extra_big =
+      big == nullptr && face_source != nullptr && faces != nullptr && faces->detect;
+  if (extra_big) targets.push_back(face_source->target);
 
   TESSERA_ASSIGN_OR_RETURN(ThumbnailSet set, engine.Thumbnail(path, targets));
-  if (set.images.size() != specs.size()) {
+  if (set.images.size() != targets.size()) {
     return Status::Internal(fmt::format("{}: the engine returned {} images for {} targets", path,
-                                        set.images.size(), specs.size()));
+                                        set.images.size(), targets.size()));
   }
   GeneratedVariants out;
   out.probe = std::move(set.probe);
-  const VariantSpec* big = BigSpec(specs);
+  if (extra_big) big = face_source;
   if (big != nullptr) {
-    const Image& big_image = set.images[big - specs.data()];
+    const Image& big_image = extra_big ? set.images.back() : set.images[big - specs.data()];
     Result<std::string> placeholder = PlaceholderOf(big_image);
     if (placeholder.ok()) {
       out.placeholder = *placeholder;

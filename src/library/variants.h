@@ -72,7 +72,8 @@ struct GeneratedVariants {
 // it under (spec.kind, hash, spec.format) in `store`. When `faces` asks for it and the specs
 // include the big thumbnail, faces are found on it, their crops stored (kind "faces", FaceName)
 // and the square crops centred on them instead of on the most interesting region. A failure of
-// face detection itself is logged and leaves faces_detected false; it never fails the photo.
+// face detection itself is logged and recorded as "no faces"; it never fails the photo. When the
+// specs lack the big thumbnail, `face_source` (its spec) is made too, not stored, for the faces.
 // Errors: the engine's (naming the file: Corrupt, Unsupported, TooLarge for the file itself;
 // IOError and friends for the environment), InvalidArgument for an unknown format or a bad key, the
 // store's IOError. A failure may leave the variants stored before it in place (each write is
@@ -81,7 +82,8 @@ Result<GeneratedVariants> GenerateVariants(const Engine& engine, const std::stri
                                            const std::string& hash,
                                            const std::vector<VariantSpec>& specs,
                                            const MediaStore& store,
-                                           const FaceOptions* faces = nullptr);
+                                           const FaceOptions* faces = nullptr,
+                                           const VariantSpec* face_source = nullptr);
 
 // The spec of the big thumbnail (kind "thumbnails_big") in `specs`, or null.
 const VariantSpec* BigSpec(const std::vector<VariantSpec>& specs);
