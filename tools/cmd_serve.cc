@@ -2,8 +2,8 @@
 // the stored variants in line with the library folders once, without serving.
 #include <fmt/format.h>
 #include <pthread.h>
-#include <sys/stat.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -161,8 +161,12 @@ int Scan(const ServeArgs& args) {
     Result<std::vector<library::FileFailure>> failed = opened->catalog->Failures(library.id);
     if (!failed.ok()) return Fail(failed.status());
     for (const library::FileFailure& f : *failed) {
-      std::cerr << fmt::format("tessera: {}/{}: {} (attempts: {})\n", library.root, f.rel_path,
-                               f.reason, f.attempts);
+      // Reasons from the engine already name the file.
+      const std::string path = library.root + "/" + f.rel_path;
+      std::cerr << (f.reason.find(path) != std::string::npos
+                        ? fmt::format("tessera: {} (attempts: {})\n", f.reason, f.attempts)
+                        : fmt::format("tessera: {}: {} (attempts: {})\n", path, f.reason,
+                                      f.attempts));
       ++failures;
     }
   }
