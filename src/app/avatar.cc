@@ -47,8 +47,13 @@ Result<std::string> MakeAvatarPng(const Engine& engine, const std::string& temp_
   fd = UniqueFd();
   Result<ThumbnailSet> set = engine.Thumbnail(temp.path(), {Target::CroppedSquare(kAvatarEdge)});
   if (!set.ok()) {
-    // The engine names the temp file; the client knows it as "the upload".
-    return Status(set.status().code(), "the uploaded image: " + set.status().message());
+    // The engine names the temp file; the client knows it only as "the upload", and must not
+    // learn the server's paths.
+    std::string message = set.status().message();
+    for (size_t at; (at = message.find(temp.path())) != std::string::npos;) {
+      message.replace(at, temp.path().size(), "the upload");
+    }
+    return Status(set.status().code(), message);
   }
   if (set->images.size() != 1) return Status::Internal("avatar: the engine returned no image");
   return EncodePng(set->images[0], {});

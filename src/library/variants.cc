@@ -195,6 +195,10 @@ Result<GeneratedVariants> GenerateVariants(const Engine& engine, const std::stri
     Result<std::string> bytes = Encode(image, spec);
     if (!bytes.ok()) return bytes.status().WithContext(fmt::format("{}: {}", path, spec.kind));
     TESSERA_RETURN_IF_ERROR(store.Put(spec.kind, hash, spec.format, *bytes));
+    // A change of format leaves no copy in the old one behind.
+    for (std::string_view ext : kMediaExtensions) {
+      if (ext != spec.format) TESSERA_RETURN_IF_ERROR(store.Remove(spec.kind, hash, ext));
+    }
     out.variants.push_back(GeneratedVariant{spec.kind, Recipe(spec), spec.format, image.width,
                                             image.height, static_cast<int64_t>(bytes->size())});
   }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "src/core/unique_fd.h"
+#include "src/server/file_cache.h"
 #include "src/server/responses.h"
 
 namespace tessera::server {
@@ -69,7 +70,8 @@ std::optional<std::string> ReadSlice(const FileBody& file) {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, Router& router) : stream_(std::move(socket)), router_(router) {}
+  Session(tcp::socket&& socket, Router& router, FileCache& files)
+      : stream_(std::move(socket)), router_(router), files_(files) {}
 
   void Run() {
     net::dispatch(stream_.get_executor(),
@@ -79,7 +81,9 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void Read() {
     parser_.emplace();
-    parser_->body_limit(kMaxRequestBodyBytes);
+    // Beast checks a Content-Length against the limit as the header completes: start at the
+    // upload limit and lower it once the target is known (OnHeader).
+    parser_->body_limit(kMaxUploadBytes);
     stream_.expires_after(kIdleTimeout);
     // The header first: its target decides how big a body may be.
     http::async_read_header(stream_, buffer_, *parser_,
@@ -89,9 +93,13 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(beast::error_code ec, size_t) {
     if (ec) return OnRead(ec, 0);
     const auto& header = parser_->get();
-    if (header.method() == http::verb::put &&
-        IsUploadTarget(std::string_view(header.target().data(), header.target().size()))) {
-      parser_->body_limit(kMaxUploadBytes);
+    if (!(header.method() == http::verb::put &&
+          IsUploadTarget(std::string_view(header.target().data(), header.target().size())))) {
+      boost::optional<uint64_t> length = parser_->content_length();
+      if (length && *length > kMaxRequestBodyBytes) {
+        return Send(ErrorResponse(413), header.version(), /*keep_alive=*/false, /*head=*/false);
+      }
+      parser_->body_limit(kMaxRequestBodyBytes);  // also bounds a chunked body as it arrives
     }
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
@@ -127,6 +135,16 @@ class Session : public std::enable_shared_from_this<Session> {
     if (response.file) {
       const FileBody& file = *response.file;
       if (file.range.first == 0 && file.range.length() == file.file_size) {
+        // Small files (thumbnails) from memory: one write instead of a read per 4 KiB.
+        if (std::shared_ptr<const std::string> data = files_.Get(file.path);
+            data && data->size() == file.file_size) {
+          http::response<http::span_body<const char>> out;
+          CopyHead(response, version, keep_alive, out);
+          out.body() = http::span_body<const char>::value_type(data->data(), data->size());
+          out.prepare_payload();
+          pinned_ = std::move(data);
+          return Write(std::move(out));
+        }
         http::response<http::file_body> out;
         beast::error_code ec;
         out.body().open(file.path.c_str(), beast::file_mode::scan, ec);
@@ -160,6 +178,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnWrite(bool close, beast::error_code ec) {
     pending_.reset();
+    pinned_.reset();
     if (ec) return;
     if (close) return Close();
     Read();
@@ -173,8 +192,10 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   Router& router_;
+  FileCache& files_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::shared_ptr<void> pending_;  // the response being written
+  std::shared_ptr<void> pending_;              // the response being written
+  std::shared_ptr<const std::string> pinned_;  // the cached bytes it points at
 };
 
 }  // namespace
@@ -191,7 +212,7 @@ struct HttpServer::Impl {
   void Accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-      if (!ec) std::make_shared<Session>(std::move(socket), router)->Run();
+      if (!ec) std::make_shared<Session>(std::move(socket), router, files)->Run();
       Accept();
     });
   }
@@ -208,6 +229,7 @@ struct HttpServer::Impl {
   }
 
   Router& router;
+  FileCache files{1 << 20, 64 << 20};  // stored files up to 1 MiB, 64 MiB in all
   std::string address;
   uint16_t port;
   int thread_count;

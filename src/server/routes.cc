@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <ctime>
 #include <string>
 
 #include "src/server/responses.h"
@@ -41,7 +42,10 @@ Router::Router(library::Catalog& catalog, const library::MediaStore& store,
       store_(store),
       tokens_(tokens),
       options_(std::move(options)),
-      limiter_(options_.max_login_failures, options_.login_window_seconds, options_.clock) {}
+      limiter_(options_.max_login_failures, options_.login_window_seconds, options_.clock),
+      token_cache_(std::chrono::milliseconds(options_.cache_ttl_ms), 4096),
+      photo_cache_(std::chrono::milliseconds(options_.cache_ttl_ms), 16384),
+      variant_cache_(std::chrono::milliseconds(options_.cache_ttl_ms), 16384) {}
 
 Router::Auth Router::Authenticate(const Request& request) {
   std::string_view token;
@@ -54,12 +58,19 @@ Router::Auth Router::Authenticate(const Request& request) {
     token = CookieValue(request.Header("Cookie"), "jwt");
     if (token.empty()) return Auth{};
   }
+  const std::string key(token);
+  if (std::optional<TokenClaims> cached = token_cache_.Find(key)) {
+    const int64_t now = options_.clock ? options_.clock() : std::time(nullptr);
+    if (cached->expires_at > now) return Auth{false, cached->user_id, *cached};
+    token_cache_.Erase(key);
+  }
   Result<TokenClaims> claims = tokens_.Verify(token, TokenType::kAccess);
   if (!claims.ok()) return Auth{true, std::nullopt, std::nullopt};
   if (IsRevoked(claims->id)) return Auth{true, std::nullopt, std::nullopt};
   // A deleted user's tokens die with the user.
   Result<std::optional<library::User>> user = catalog_.FindUserById(claims->user_id);
   if (!user.ok() || !user->has_value()) return Auth{true, std::nullopt, std::nullopt};
+  token_cache_.Put(key, *claims);
   return Auth{false, claims->user_id, *claims};
 }
 

@@ -44,6 +44,7 @@
 #include "src/server/login_limiter.h"
 #include "src/server/media_path.h"
 #include "src/server/tokens.h"
+#include "src/server/ttl_cache.h"
 #include "tessera/status.h"
 
 namespace tessera::server {
@@ -76,6 +77,10 @@ struct RouterOptions {
   // Null: /api/jobs reports only the catalog's queue.
   JobsReporter report_jobs;
   int64_t max_page_size = 500;  // /api/photos' limit
+  // How long verified tokens and catalog answers for /media/ are remembered (0: not at all).
+  // Changes made through this router apply at once; a logout, share or publication made by
+  // another process (another host, the command line) is seen within this time.
+  int64_t cache_ttl_ms = 2000;
   // Seconds since the epoch for the login limiter; null for the system clock.
   std::function<int64_t()> clock;
   // The cost of the dummy hash checked for unknown user names, so that the time an answer takes
@@ -128,6 +133,9 @@ class Router {
   const TokenService& tokens_;
   RouterOptions options_;
   LoginLimiter limiter_;
+  TtlCache<std::string, TokenClaims> token_cache_;                        // token -> claims
+  TtlCache<std::string, std::optional<library::Photo>> photo_cache_;      // "viewer/hash"
+  TtlCache<std::string, std::optional<library::Variant>> variant_cache_;  // "photo/kind"
   std::once_flag dummy_once_;
   std::string dummy_hash_;  // set once, on the first unknown user name
 };

@@ -203,6 +203,7 @@ Response Router::HandlePhotoAction(const Request& request, int64_t user_id, std:
     answer["user"] = *name;
     answer["shared"] = action == "share";
   }
+  photo_cache_.Clear();  // who sees the photo changed
   if (!status.ok()) {
     spdlog::error("api: {} of photo {} failed: {}", action, (*photo)->id, status.ToString());
     return ErrorResponse(500);

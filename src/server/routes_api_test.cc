@@ -22,6 +22,7 @@ class RoutesApiTest : public MediaLibraryFixture {
     MediaLibraryFixture::SetUp();
     RouterOptions options;
     options.clock = [this] { return now_; };
+    options.cache_ttl_ms = 0;  // every request reads the catalog (CachingRouterTest covers caching)
     options.dummy_password_cost = library::kTestPasswordCost;
     options.max_page_size = 2;
     // Stands in for the engine: accepts bytes starting with "img:" and makes a "PNG" of them.
@@ -245,6 +246,49 @@ TEST_F(RoutesApiTest, JobsCombineTheReporterAndTheQueue) {
   // Another user's libraries are not counted.
   EXPECT_EQ(nlohmann::json::parse(Call("GET", "/api/jobs", Bearer(bob_)).body)["queue"]["pending"],
             0);
+}
+
+class CachingRouterTest : public RoutesApiTest {
+ protected:
+  void SetUp() override {
+    RoutesApiTest::SetUp();
+    RouterOptions options;
+    options.clock = [this] { return now_; };
+    options.dummy_password_cost = library::kTestPasswordCost;
+    options.cache_ttl_ms = 3'600'000;  // an hour: nothing expires during the test
+    router_ = std::make_unique<Router>(*catalog_, store_, tokens_, std::move(options));
+  }
+};
+
+TEST_F(CachingRouterTest, RemembersAnswersButAppliesItsOwnChangesAtOnce) {
+  const std::string path = "/media/square_thumbnails/" + Hash(kPrivate);
+  const std::string carol = Bearer(carol_);
+  EXPECT_EQ(Call("GET", path, carol).status, 404);
+  // Shared behind the router's back: the remembered answer stands (this is the cache at work).
+  ASSERT_TRUE(catalog_->Share(photo_ids_[kPrivate], carol_).ok());
+  EXPECT_EQ(Call("GET", path, carol).status, 404);
+  ASSERT_TRUE(catalog_->Unshare(photo_ids_[kPrivate], carol_).ok());
+  // Through the router, a share applies to the very next request, and so does its undoing.
+  ASSERT_EQ(Call("POST", "/api/photos/" + Hash(kPrivate) + "/share", Bearer(alice_),
+                 R"({"user":"carol"})")
+                .status,
+            200);
+  EXPECT_EQ(Call("GET", path, carol).status, 200);
+  ASSERT_EQ(Call("POST", "/api/photos/" + Hash(kPrivate) + "/unshare", Bearer(alice_),
+                 R"({"user":"carol"})")
+                .status,
+            200);
+  EXPECT_EQ(Call("GET", path, carol).status, 404);
+
+  // A remembered token dies with its logout, and with its expiry.
+  const std::string alice = Bearer(alice_);
+  EXPECT_EQ(Call("GET", path, alice).status, 200);
+  EXPECT_EQ(Call("POST", "/api/auth/logout/", alice).status, 204);
+  EXPECT_EQ(Call("GET", path, alice).status, 401);
+  const std::string soon = "Bearer " + *tokens_.Issue(bob_, TokenType::kAccess, 10);
+  EXPECT_EQ(Call("GET", "/media/square_thumbnails/" + Hash(kBobs), soon).status, 200);
+  now_ += 11;
+  EXPECT_EQ(Call("GET", "/media/square_thumbnails/" + Hash(kBobs), soon).status, 401);
 }
 
 }  // namespace

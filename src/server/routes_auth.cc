@@ -113,6 +113,7 @@ Response Router::HandleLogout(const Request& request) {
   if (status.ok() && refresh_claims) {
     status = catalog_.RevokeToken(refresh_claims->id, refresh_claims->expires_at);
   }
+  token_cache_.Clear();  // the revoked token must not be taken from memory
   if (!status.ok()) {
     spdlog::error("auth: revoking a token failed: {}", status.ToString());
     return ErrorResponse(500);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
 #include <string>
 
 #include "src/server/http_cache.h"
@@ -26,8 +27,8 @@ std::string_view ContentTypeFor(std::string_view ext) {
   return "application/octet-stream";
 }
 
-// The extensions a variant's file may have, the one the recipe names first (recipes name their
-// format as a word: "... jpg q85 ...", or "jpeg" in older ones).
+// The extension of a variant's file: the format its recipe names as a word ("... jpg q85 ...",
+// or "jpeg"); any known one when the recipe names none.
 std::vector<std::string_view> ExtensionsFor(std::string_view recipe) {
   std::vector<std::string_view> exts(std::begin(library::kMediaExtensions),
                                      std::end(library::kMediaExtensions));
@@ -42,8 +43,10 @@ std::vector<std::string_view> ExtensionsFor(std::string_view recipe) {
       return word == ext || (ext == "jpg" && word == "jpeg");
     });
   };
-  std::stable_partition(exts.begin(), exts.end(), named);
-  return exts;
+  // Only the format the recipe names: a file left in another one is not this variant.
+  std::vector<std::string_view> chosen;
+  std::copy_if(exts.begin(), exts.end(), std::back_inserter(chosen), named);
+  return chosen.empty() ? exts : chosen;
 }
 
 // The fixed-width hex of a stable 64-bit FNV-1a hash: the recipe's part of an entity tag (the
@@ -83,8 +86,15 @@ Response Router::HandleMedia(const Request& request, std::string_view path) {
   if (media->kind == MediaKind::kAvatar) return HandleAvatar(request, *media);
   Auth auth = Authenticate(request);
   if (auth.bad_token) return Unauthorized(/*invalid_token=*/true);
-  Result<std::optional<library::Photo>> photo =
-      catalog_.FindPhotoForViewer(media->hash, auth.viewer);
+  const std::string photo_key =
+      fmt::format("{}/{}", auth.viewer ? *auth.viewer : int64_t{-1}, media->hash);
+  Result<std::optional<library::Photo>> photo = std::optional<library::Photo>();
+  if (std::optional<std::optional<library::Photo>> cached = photo_cache_.Find(photo_key)) {
+    photo = std::move(*cached);
+  } else {
+    photo = catalog_.FindPhotoForViewer(media->hash, auth.viewer);
+    if (photo.ok()) photo_cache_.Put(photo_key, *photo);
+  }
   if (!photo.ok()) {
     spdlog::error("media: catalog lookup failed: {}", photo.status().ToString());
     return ErrorResponse(500);
@@ -109,7 +119,14 @@ Response Router::HandleMedia(const Request& request, std::string_view path) {
 
 Response Router::HandleVariant(const Request& request, const library::Photo& photo,
                                std::string_view store_kind, std::string_view variant_kind) {
-  Result<std::optional<library::Variant>> variant = catalog_.FindVariant(photo.id, store_kind);
+  const std::string variant_key = fmt::format("{}/{}", photo.id, store_kind);
+  Result<std::optional<library::Variant>> variant = std::optional<library::Variant>();
+  if (std::optional<std::optional<library::Variant>> cached = variant_cache_.Find(variant_key)) {
+    variant = std::move(*cached);
+  } else {
+    variant = catalog_.FindVariant(photo.id, store_kind);
+    if (variant.ok()) variant_cache_.Put(variant_key, *variant);
+  }
   if (!variant.ok()) {
     spdlog::error("media: variant lookup failed: {}", variant.status().ToString());
     return ErrorResponse(500);

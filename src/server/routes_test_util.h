@@ -45,6 +45,7 @@ class MediaLibraryFixture : public ::testing::Test {
     ASSERT_TRUE(catalog_->SetPublic(photo_ids_[kPublic], true).ok());
     RouterOptions options;
     options.clock = [this] { return now_; };
+    options.cache_ttl_ms = 0;  // every request reads the catalog (CachingRouterTest covers caching)
     options.dummy_password_cost = library::kTestPasswordCost;
     options.locate_original =
         [this](const library::Photo& photo) -> Result<std::optional<std::string>> {
