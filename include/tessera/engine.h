@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,26 @@ struct Target {
 // at least as large as the target, otherwise shrink-on-load and a cheap filter (the 2001
 // draft's ".lq" thumbnails).
 enum class Quality { kQuality, kFast };
+
+// A short muted clip of a video, for the square thumbnail's moving counterpart: an MP4 (H.264,
+// yuv420p, BT.709 limited range, square pixels, no audio, the moov box before the media data so
+// that a browser can start playing at once).
+struct ClipOptions {
+  // The square's side: a centred square cut from the upright frame as displayed (rotation and
+  // pixel aspect applied), scaled to edge x edge. Never upscaled: a smaller video gives the
+  // largest even square it holds (320x240 gives 240x240).
+  int edge = 500;
+  // The clip's length. A video no longer than this is used whole.
+  double seconds = 3;
+  // Where the clip starts, in seconds from the start of the video. Empty: at the frame the still
+  // thumbnail shows (the frame picker's choice; 10% of the duration when it has no time). A
+  // start too late for the full length moves back to the last `seconds` of the video.
+  std::optional<double> start_seconds;
+  int max_fps = 25;                 // frame-rate cap; slower videos keep their rate
+  int crf = 28;                     // libx264 constant rate factor, 0..51 (lower: larger, better)
+  std::string preset = "veryfast";  // libx264 preset, "ultrafast" .. "veryslow"
+  uint64_t max_bytes = 8ull << 20;  // a larger clip is refused (TooLarge); at most 128 MiB
+};
 
 // Untrusted decoders (video, RAW, ImageMagick formats, and the SVG, PDF and JPEG XL loaders
 // libvips marks untrusted) run in helper processes with these limits; the helpers are reused
@@ -112,11 +133,21 @@ class Engine {
   Result<ThumbnailSet> Thumbnail(const std::string& path, const std::vector<Target>& targets,
                                  Quality quality = Quality::kQuality) const;
 
+  // A short muted MP4 clip of the video at `path` (see ClipOptions), made inside a decoder helper
+  // (video is never decoded in this process) under the same time and memory limits as a
+  // thumbnail. Errors name the file: Unsupported for anything but a video with moving pictures
+  // (a still image, audio, audio with cover art), Corrupt for a broken video or a helper that
+  // crashed, TooLarge for a clip over options.max_bytes or a helper over its time limit,
+  // InvalidArgument for options out of range.
+  Result<std::string> VideoClip(const std::string& path, const ClipOptions& options = {}) const;
+
   // Decoder helper processes started so far by this engine.
   int helpers_started() const;
 
  private:
   struct Helpers;
+  // The helper pool, started on first use. Errors name `path`.
+  Status StartHelpers(const std::string& path) const;
   Result<ThumbnailSet> RunIsolated(const std::string& path, const std::string& mime,
                                    const std::string& family, const std::vector<Target>& targets,
                                    Quality quality, bool probe_only) const;

@@ -9,6 +9,7 @@
 #include "src/decoders/magick.h"
 #include "src/decoders/raw.h"
 #include "src/decoders/video.h"
+#include "src/decoders/video_clip.h"
 #include "src/helper/fault.h"
 #include "src/helper/sandbox.h"
 #include "src/media/file_bytes.h"
@@ -107,6 +108,34 @@ Result<ThumbnailSet> Handle(const HelperRequest& r, const Engine& vips_engine) {
   }
 }
 
+Result<std::string> HandleClip(const HelperRequest& r) {
+  try {
+    if (!r.fault.empty()) {
+      Result<ThumbnailSet> fault = InjectFault(r.fault);
+      return fault.ok() ? Status::Internal("fault " + r.fault + " did nothing") : fault.status();
+    }
+    if (r.family != "video") return Status::Unsupported(r.path + ": not a video: no clip");
+    return decoders::MakeVideoClip(r.path, r.clip);
+  } catch (const std::bad_alloc&) {
+    return Status::TooLarge(r.path + ": the video encoder ran out of memory");
+  } catch (const std::exception& e) {
+    return Status::Internal(fmt::format("{}: video clip failed: {}", r.path, e.what()));
+  }
+}
+
+namespace {
+
+isolate::Message Answer(const HelperRequest& r, const Engine& vips_engine) {
+  if (r.op == HelperRequest::Op::kClip) {
+    Result<std::string> clip = HandleClip(r);
+    return clip.ok() ? isolate::EncodeClipReply(*clip) : isolate::EncodeError(clip.status());
+  }
+  Result<ThumbnailSet> result = Handle(r, vips_engine);
+  return result.ok() ? isolate::EncodeReply(*result) : isolate::EncodeError(result.status());
+}
+
+}  // namespace
+
 int Serve(int fd) {
   EngineOptions options;
   options.isolation.enabled = false;
@@ -125,9 +154,8 @@ int Serve(int fd) {
     } else {
       SetRequestCpuBudget(request->cpu_seconds);
       ::alarm(std::max<unsigned>(kWatchdogFloorSeconds, 4u * request->cpu_seconds));
-      Result<ThumbnailSet> result = Handle(*request, vips_engine);
+      reply = Answer(*request, vips_engine);
       ::alarm(0);
-      reply = result.ok() ? isolate::EncodeReply(*result) : isolate::EncodeError(result.status());
     }
     if (!isolate::SendMessage(fd, reply).ok()) return 0;  // the command went away
   }

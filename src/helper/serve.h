@@ -12,6 +12,10 @@ namespace tessera::helper {
 // is the sandbox). Never throws.
 Result<ThumbnailSet> Handle(const isolate::HelperRequest& request, const Engine& vips_engine);
 
+// Answers a clip request (request.op == kClip): the MP4's bytes, encoded in memory (the sandbox
+// forbids writing files). Unsupported for anything but video. Never throws.
+Result<std::string> HandleClip(const isolate::HelperRequest& request);
+
 // Serves requests on `fd` until the other end closes it. Returns the process exit code.
 int Serve(int fd);
 

@@ -72,6 +72,11 @@ void HelperPool::Release(std::unique_ptr<HelperProcess> helper) {
 }
 
 Result<ThumbnailSet> HelperPool::Run(const HelperRequest& request) {
+  TESSERA_ASSIGN_OR_RETURN(const Message reply, Call(request));
+  return DecodeReply(reply);
+}
+
+Result<Message> HelperPool::Call(const HelperRequest& request) {
   const Message message = EncodeRequest(request);
   for (int attempt = 0; attempt < 2; ++attempt) {
     TESSERA_ASSIGN_OR_RETURN(std::unique_ptr<HelperProcess> helper, Acquire());
@@ -86,7 +91,7 @@ Result<ThumbnailSet> HelperPool::Run(const HelperRequest& request) {
       spdlog::debug("helper: pid {} failed on {}: {}", pid, request.path, reply.status().message());
       return reply.status().WithContext(request.path);
     }
-    return DecodeReply(*reply);
+    return std::move(*reply);
   }
   return Status::IOError(request.path + ": decoder helper unavailable");
 }

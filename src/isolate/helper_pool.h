@@ -32,6 +32,9 @@ class HelperPool {
   // that dies or overruns during it is the file's failure ("<path>: decoder crashed: SIGSEGV").
   // Thread-safe.
   Result<ThumbnailSet> Run(const HelperRequest& request);
+  // As Run, but returns the helper's reply undecoded, for requests whose answer is not a
+  // ThumbnailSet (clips: DecodeClipReply).
+  Result<Message> Call(const HelperRequest& request);
 
   // Helpers started so far (for tests and benchmarks).
   int started() const;

@@ -18,6 +18,52 @@ T Get(const json& j, const char* key, T fallback) {
   }
 }
 
+const char* OpName(HelperRequest::Op op) {
+  switch (op) {
+    case HelperRequest::Op::kProbe:
+      return "probe";
+    case HelperRequest::Op::kThumbnail:
+      return "thumbnail";
+    case HelperRequest::Op::kClip:
+      return "clip";
+  }
+  return "";
+}
+
+json ClipToJson(const ClipOptions& c) {
+  return json{{"edge", c.edge},
+              {"seconds", c.seconds},
+              {"start_seconds", c.start_seconds.has_value() ? json(*c.start_seconds) : json()},
+              {"max_fps", c.max_fps},
+              {"crf", c.crf},
+              {"preset", c.preset},
+              {"max_bytes", c.max_bytes}};
+}
+
+ClipOptions ClipFromJson(const json& j) {
+  const ClipOptions defaults;
+  ClipOptions c;
+  c.edge = Get<int>(j, "edge", defaults.edge);
+  c.seconds = Get<double>(j, "seconds", defaults.seconds);
+  if (auto it = j.find("start_seconds"); it != j.end() && it->is_number()) {
+    c.start_seconds = it->get<double>();
+  }
+  c.max_fps = Get<int>(j, "max_fps", defaults.max_fps);
+  c.crf = Get<int>(j, "crf", defaults.crf);
+  c.preset = Get<std::string>(j, "preset", defaults.preset);
+  c.max_bytes = Get<uint64_t>(j, "max_bytes", defaults.max_bytes);
+  return c;
+}
+
+// A failed reply's status, with the helper's code and message.
+Status ErrorFromReply(const json& j) {
+  const int code = Get<int>(j, "code", static_cast<int>(StatusCode::kInternal));
+  const bool known =
+      code > static_cast<int>(StatusCode::kOk) && code <= static_cast<int>(StatusCode::kInternal);
+  std::string message = Get<std::string>(j, "message", "helper failed without a message");
+  return Status(known ? static_cast<StatusCode>(code) : StatusCode::kInternal, std::move(message));
+}
+
 }  // namespace
 
 json ProbeToJson(const ProbeInfo& info) {
@@ -62,7 +108,7 @@ Message EncodeRequest(const HelperRequest& r) {
     targets.push_back({t.max_width, t.max_height, t.fit == Target::Fit::kCrop ? 1 : 0});
   }
   Message m;
-  m.header = json{{"op", r.op == HelperRequest::Op::kProbe ? "probe" : "thumbnail"},
+  m.header = json{{"op", OpName(r.op)},
                   {"path", r.path},
                   {"mime_type", r.mime_type},
                   {"family", r.family},
@@ -71,7 +117,8 @@ Message EncodeRequest(const HelperRequest& r) {
                   {"max_pixels", r.max_pixels},
                   {"max_file_bytes", r.max_file_bytes},
                   {"cpu_seconds", r.cpu_seconds},
-                  {"fault", r.fault}};
+                  {"fault", r.fault},
+                  {"clip", r.op == HelperRequest::Op::kClip ? ClipToJson(r.clip) : json()}};
   return m;
 }
 
@@ -79,8 +126,20 @@ Result<HelperRequest> DecodeRequest(const Message& m) {
   const json& j = m.header;
   HelperRequest r;
   const std::string op = Get<std::string>(j, "op", "");
-  if (op != "probe" && op != "thumbnail") return Status::InvalidArgument("helper: unknown op");
-  r.op = op == "probe" ? HelperRequest::Op::kProbe : HelperRequest::Op::kThumbnail;
+  if (op == "probe") {
+    r.op = HelperRequest::Op::kProbe;
+  } else if (op == "thumbnail") {
+    r.op = HelperRequest::Op::kThumbnail;
+  } else if (op == "clip") {
+    r.op = HelperRequest::Op::kClip;
+    auto it = j.find("clip");
+    if (it == j.end() || !it->is_object()) {
+      return Status::InvalidArgument("helper: clip request without its options");
+    }
+    r.clip = ClipFromJson(*it);
+  } else {
+    return Status::InvalidArgument("helper: unknown op");
+  }
   r.path = Get<std::string>(j, "path", "");
   r.mime_type = Get<std::string>(j, "mime_type", "");
   r.family = Get<std::string>(j, "family", "");
@@ -124,14 +183,8 @@ Message EncodeError(const Status& status) {
 
 Result<ThumbnailSet> DecodeReply(const Message& m) {
   const json& j = m.header;
-  if (!Get<bool>(j, "ok", false)) {
-    const int code = Get<int>(j, "code", static_cast<int>(StatusCode::kInternal));
-    const bool known =
-        code > static_cast<int>(StatusCode::kOk) && code <= static_cast<int>(StatusCode::kInternal);
-    std::string message = Get<std::string>(j, "message", "helper failed without a message");
-    return Status(known ? static_cast<StatusCode>(code) : StatusCode::kInternal,
-                  std::move(message));
-  }
+  if (!Get<bool>(j, "ok", false)) return ErrorFromReply(j);
+  if (j.contains("clip")) return Status::Internal("helper reply: a clip, not thumbnails");
   ThumbnailSet set;
   set.probe = ProbeFromJson(j.value("probe", json::object()));
   const json sizes = j.value("images", json::array());
@@ -156,6 +209,25 @@ Result<ThumbnailSet> DecodeReply(const Message& m) {
     set.images.push_back(std::move(image));
   }
   return set;
+}
+
+Message EncodeClipReply(const std::string& mp4) {
+  Message m;
+  m.header = json{{"ok", true}, {"clip", {{"bytes", mp4.size()}}}};
+  m.blobs.push_back(mp4);
+  return m;
+}
+
+Result<std::string> DecodeClipReply(const Message& m) {
+  const json& j = m.header;
+  if (!Get<bool>(j, "ok", false)) return ErrorFromReply(j);
+  auto it = j.find("clip");
+  if (it == j.end() || !it->is_object()) return Status::Internal("helper reply: not a clip");
+  if (m.blobs.size() != 1 || Get<uint64_t>(*it, "bytes", 0) != m.blobs[0].size() ||
+      m.blobs[0].empty()) {
+    return Status::Internal("helper reply: the clip's size does not match its data");
+  }
+  return m.blobs[0];
 }
 
 }  // namespace tessera::isolate

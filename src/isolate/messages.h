@@ -11,13 +11,14 @@
 namespace tessera::isolate {
 
 struct HelperRequest {
-  enum class Op { kProbe, kThumbnail };
+  enum class Op { kProbe, kThumbnail, kClip };
   Op op = Op::kThumbnail;
   std::string path;
   std::string mime_type;  // as the command routed it
   std::string family;     // "svg", "pdf", "jxl", "video", "raw", "magick"
   std::vector<Target> targets;
   Quality quality = Quality::kQuality;
+  ClipOptions clip;  // kClip only
   uint64_t max_pixels = 0;
   uint64_t max_file_bytes = 0;
   int cpu_seconds = 0;  // CPU budget for this request
@@ -35,6 +36,11 @@ Message EncodeReply(const ThumbnailSet& set);
 Message EncodeError(const Status& status);
 // The set (images empty for probes), or the helper's error.
 Result<ThumbnailSet> DecodeReply(const Message& message);
+
+// The answer to a clip request: the MP4's bytes as the one blob.
+Message EncodeClipReply(const std::string& mp4);
+// The MP4, or the helper's error. A reply that is not a clip's is refused (Internal).
+Result<std::string> DecodeClipReply(const Message& message);
 
 nlohmann::json ProbeToJson(const ProbeInfo& info);
 ProbeInfo ProbeFromJson(const nlohmann::json& json);

@@ -85,5 +85,84 @@ TEST(MessagesTest, RequestWithoutPathOrWithBadTargetsIsRefused) {
   EXPECT_FALSE(DecodeRequest(m).ok());
 }
 
+TEST(MessagesTest, ClipRequestKeepsItsOptions) {
+  HelperRequest r;
+  r.op = HelperRequest::Op::kClip;
+  r.path = "/videos/ünïcode clip.mp4";
+  r.mime_type = "video/mp4";
+  r.family = "video";
+  r.clip.edge = 320;
+  r.clip.seconds = 2.5;
+  r.clip.start_seconds = 7.25;
+  r.clip.max_fps = 12;
+  r.clip.crf = 31;
+  r.clip.preset = "ultrafast";
+  r.clip.max_bytes = 123456;
+  r.cpu_seconds = 9;
+  Result<HelperRequest> back = DecodeRequest(EncodeRequest(r));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->op, HelperRequest::Op::kClip);
+  EXPECT_EQ(back->path, r.path);
+  EXPECT_EQ(back->family, "video");
+  EXPECT_EQ(back->clip.edge, 320);
+  EXPECT_DOUBLE_EQ(back->clip.seconds, 2.5);
+  ASSERT_TRUE(back->clip.start_seconds.has_value());
+  EXPECT_DOUBLE_EQ(*back->clip.start_seconds, 7.25);
+  EXPECT_EQ(back->clip.max_fps, 12);
+  EXPECT_EQ(back->clip.crf, 31);
+  EXPECT_EQ(back->clip.preset, "ultrafast");
+  EXPECT_EQ(back->clip.max_bytes, 123456u);
+  EXPECT_EQ(back->cpu_seconds, 9);
+
+  r.clip.start_seconds.reset();  // the frame picker's moment
+  back = DecodeRequest(EncodeRequest(r));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_FALSE(back->clip.start_seconds.has_value());
+}
+
+TEST(MessagesTest, ClipRequestWithoutOptionsIsRefused) {
+  Message m;
+  m.header = {{"op", "clip"}, {"path", "/a.mp4"}};
+  EXPECT_EQ(DecodeRequest(m).status().code(), StatusCode::kInvalidArgument);
+  m.header = {{"op", "clip"}, {"path", "/a.mp4"}, {"clip", nullptr}};
+  EXPECT_EQ(DecodeRequest(m).status().code(), StatusCode::kInvalidArgument);
+  m.header = {{"op", "clip"}, {"path", "/a.mp4"}, {"clip", nlohmann::json::object()}};
+  Result<HelperRequest> defaults = DecodeRequest(m);
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_EQ(defaults->clip.edge, ClipOptions{}.edge);
+  EXPECT_EQ(defaults->clip.preset, ClipOptions{}.preset);
+}
+
+TEST(MessagesTest, ClipReplyCarriesTheBytes) {
+  std::string mp4("\0\0\0 ftypisom", 12);
+  mp4 += std::string(1000, '\xff');
+  Result<std::string> back = DecodeClipReply(EncodeClipReply(mp4));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, mp4);
+
+  Result<std::string> error =
+      DecodeClipReply(EncodeError(Status::TooLarge("/a.mp4: the clip would be over 10 bytes")));
+  EXPECT_EQ(error.status().code(), StatusCode::kTooLarge);
+  EXPECT_EQ(error.status().message(), "/a.mp4: the clip would be over 10 bytes");
+}
+
+TEST(MessagesTest, MalformedOrMismatchedClipRepliesAreRefused) {
+  Message m = EncodeClipReply("abcdef");
+  m.blobs[0].pop_back();
+  EXPECT_EQ(DecodeClipReply(m).status().code(), StatusCode::kInternal) << "size mismatch";
+  m = EncodeClipReply("abcdef");
+  m.blobs.push_back("more");
+  EXPECT_EQ(DecodeClipReply(m).status().code(), StatusCode::kInternal) << "two blobs";
+  m = EncodeClipReply("");
+  EXPECT_EQ(DecodeClipReply(m).status().code(), StatusCode::kInternal) << "empty clip";
+
+  ThumbnailSet set;
+  set.images = {Image{1, 1, {1, 2, 3, 4}}};
+  EXPECT_EQ(DecodeClipReply(EncodeReply(set)).status().code(), StatusCode::kInternal)
+      << "thumbnails are not a clip";
+  EXPECT_EQ(DecodeReply(EncodeClipReply("abcd")).status().code(), StatusCode::kInternal)
+      << "a clip is not thumbnails";
+}
+
 }  // namespace
 }  // namespace tessera::isolate
