@@ -29,7 +29,7 @@ BUILD=(
 # ffmpeg and imagemagick: tests derive an HDR clip and PSD/TGA/ICO/... samples at run time.
 TEST=(python3 python3-gi gir1.2-gnomedesktop-3.0 gir1.2-gdkpixbuf-2.0 dbus libvips-tools npm
       ffmpeg imagemagick postgresql)
-BENCH=(nodejs npm libvips-tools imagemagick ffmpegthumbnailer time)
+BENCH=(nodejs npm libvips-tools imagemagick ffmpegthumbnailer time wrk curl nginx)
 
 want=("${BUILD[@]}")
 for arg in "$@"; do
