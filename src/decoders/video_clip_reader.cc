@@ -12,9 +12,6 @@
 namespace tessera::decoders::video {
 namespace {
 
-// As VideoSource: demuxers that read only the file they are given.
-constexpr const char* kContainers =
-    "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,ogg,mpeg,mpegts,asf,flv,ivf,mp3,flac";
 // Opening, seeking and reading the whole window stop when this runs out (the helper's own
 // wall-clock limit is the backstop).
 constexpr auto kDeadline = std::chrono::seconds(25);
@@ -57,7 +54,7 @@ Status ClipReader::OpenInput() {
   ctx->interrupt_callback = AVIOInterruptCB{&ClipReader::Interrupt, &deadline_};
   AVDictionary* options = nullptr;
   av_dict_set(&options, "protocol_whitelist", "file", 0);
-  av_dict_set(&options, "format_whitelist", kContainers, 0);
+  av_dict_set(&options, "format_whitelist", kVideoContainers, 0);
   av_dict_set(&options, "enable_drefs", "0", 0);
   const std::string url = "file:" + path_;
   const int err = avformat_open_input(&ctx, url.c_str(), nullptr, &options);
@@ -80,22 +77,11 @@ Status ClipReader::OpenInput() {
 
 Status ClipReader::OpenStream() {
   AVFormatContext* ctx = format_.get();
-  // VideoSource's choice: the best video stream, a real one before cover art.
-  int index = av_find_best_stream(ctx, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+  const int index = PickVideoStream(ctx);  // the still thumbnail's choice
   if (index == AVERROR_STREAM_NOT_FOUND) {
     return Status::Unsupported(fmt::format("{}: no video stream", path_));
   }
   if (index < 0) return AvStatus(path_, index, "cannot choose a video stream", log_);
-  if ((ctx->streams[index]->disposition & AV_DISPOSITION_ATTACHED_PIC) != 0) {
-    for (unsigned i = 0; i < ctx->nb_streams; ++i) {
-      const AVStream* st = ctx->streams[i];
-      if (st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO && st->codecpar->width > 0 &&
-          (st->disposition & AV_DISPOSITION_ATTACHED_PIC) == 0) {
-        index = static_cast<int>(i);
-        break;
-      }
-    }
-  }
   stream_ = ctx->streams[index];
   if ((stream_->disposition & AV_DISPOSITION_ATTACHED_PIC) != 0) {
     return Status::Unsupported(fmt::format("{}: only a still picture (cover art): no clip", path_));

@@ -16,8 +16,6 @@ namespace {
 
 // Demuxers that read only the file they are given. Playlists (hls, concat, ...) and image
 // sequences, which open other files, are left out.
-constexpr const char* kContainers =
-    "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,ogg,mpeg,mpegts,asf,flv,ivf,mp3,flac";
 // Opening, probing, seeking and reading all stop when this runs out.
 constexpr auto kDeadline = std::chrono::seconds(20);
 // Packets of the video stream read per file, whatever the picker asks for; and to find a
@@ -59,7 +57,7 @@ Status VideoSource::OpenInput() {
   ctx->interrupt_callback = AVIOInterruptCB{&VideoSource::Interrupt, &deadline_};
   AVDictionary* options = nullptr;
   av_dict_set(&options, "protocol_whitelist", "file", 0);
-  av_dict_set(&options, "format_whitelist", kContainers, 0);
+  av_dict_set(&options, "format_whitelist", kVideoContainers, 0);
   av_dict_set(&options, "enable_drefs", "0", 0);  // QuickTime: never open referenced files
   // "file:" so that a name with a colon ("a:b.mp4") is not taken for a protocol.
   const std::string url = "file:" + path_;
@@ -90,24 +88,29 @@ Status VideoSource::OpenInput() {
   return Status::Ok();
 }
 
-Status VideoSource::ChooseStream() {
-  AVFormatContext* ctx = format_.get();
+int PickVideoStream(AVFormatContext* ctx) {
   int index = av_find_best_stream(ctx, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-  if (index == AVERROR_STREAM_NOT_FOUND) {
-    return Status::Unsupported(fmt::format("{}: no video stream", path_));
-  }
-  if (index < 0) return AvStatus(path_, index, "cannot choose a video stream", log_);
+  if (index < 0) return index;
   // Cover art comes second to any real video stream.
   if ((ctx->streams[index]->disposition & AV_DISPOSITION_ATTACHED_PIC) != 0) {
     for (unsigned i = 0; i < ctx->nb_streams; ++i) {
       const AVStream* st = ctx->streams[i];
       if (st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO && st->codecpar->width > 0 &&
           (st->disposition & AV_DISPOSITION_ATTACHED_PIC) == 0) {
-        index = static_cast<int>(i);
-        break;
+        return static_cast<int>(i);
       }
     }
   }
+  return index;
+}
+
+Status VideoSource::ChooseStream() {
+  AVFormatContext* ctx = format_.get();
+  const int index = PickVideoStream(ctx);
+  if (index == AVERROR_STREAM_NOT_FOUND) {
+    return Status::Unsupported(fmt::format("{}: no video stream", path_));
+  }
+  if (index < 0) return AvStatus(path_, index, "cannot choose a video stream", log_);
   stream_ = ctx->streams[index];
   attached_picture_ = (stream_->disposition & AV_DISPOSITION_ATTACHED_PIC) != 0;
   for (unsigned i = 0; i < ctx->nb_streams; ++i) {

@@ -22,6 +22,15 @@ namespace tessera::decoders::video {
 // Frames (and declared stream sizes) larger than this are refused.
 inline constexpr int64_t kMaxFramePixels = 100'000'000;
 
+// The demuxers tessera opens: containers that read only the file they are given (no
+// playlists, concat lists or other protocols).
+inline constexpr const char* kVideoContainers =
+    "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,ogg,mpeg,mpegts,asf,flv,ivf,mp3,flac";
+
+// The video stream to read: FFmpeg's best one, but any real video stream before cover art.
+// Returns its index, or FFmpeg's error (AVERROR_STREAM_NOT_FOUND when there is none).
+int PickVideoStream(AVFormatContext* ctx);
+
 class VideoSource {
  public:
   // Opens `path`, reads the header (avformat_find_stream_info) and picks the stream: the best

@@ -4,16 +4,11 @@
 #include <algorithm>
 #include <set>
 
+#include "src/library/content_hash.h"
 #include "src/library/pg_catalog_impl.h"
 
 namespace tessera::library {
 namespace {
-
-bool IsContentHash(std::string_view hash) {
-  return hash.size() == 64 && std::all_of(hash.begin(), hash.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
 
 #define TESSERA_PHOTO_COLUMNS                                                       \
   "p.id, p.owner_id, p.hash, p.is_public, p.mime_type, p.width, p.height, p.size, " \
