@@ -1,23 +1,23 @@
 // One Session per connection, reading and writing asynchronously on a strand; the Router runs
-// on the I/O thread that read the request (its work is a catalog lookup and a stat; the file
-// itself is streamed by Beast's file_body).
+// on the I/O thread that read the request (its work is a catalog lookup and a stat). A file
+// body goes out with sendfile(2) (FileSend) after a head serialized by Beast.
 #include "src/server/http_server.h"
 
-#include <fcntl.h>
+#include <pthread.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cassert>
 #include <chrono>
+#include <csignal>
 #include <optional>
 #include <thread>
 #include <vector>
 
-#include "src/core/unique_fd.h"
-#include "src/server/file_cache.h"
+#include "src/server/file_send.h"
+#include "src/server/open_files.h"
 #include "src/server/responses.h"
 
 namespace tessera::server {
@@ -27,6 +27,13 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+// Concrete executor types: the type-erased defaults cost an allocation-free but measurable
+// indirection on every handler.
+using Strand = net::strand<net::io_context::executor_type>;
+using Socket = tcp::socket::rebind_executor<Strand>::other;
+using Stream = beast::basic_stream<tcp, Strand>;
+using Timer = net::basic_waitable_timer<std::chrono::steady_clock,
+                                        net::wait_traits<std::chrono::steady_clock>, Strand>;
 
 constexpr std::chrono::seconds kIdleTimeout{30};
 
@@ -51,29 +58,38 @@ void CopyHead(const Response& in, unsigned version, bool keep_alive, http::respo
   out.keep_alive(keep_alive);
 }
 
-// Reads bytes [first, last] of `path`. Used for partial responses, which Boost 1.74's file_body
-// cannot send (it always sends the whole file); the router bounds their length.
-std::optional<std::string> ReadSlice(const FileBody& file) {
-  UniqueFd fd(open(file.path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) return std::nullopt;
-  std::string bytes(file.range.length(), '\0');
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = pread(fd.get(), bytes.data() + done, bytes.size() - done,
-                      static_cast<off_t>(file.range.first + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return std::nullopt;
-    done += static_cast<size_t>(n);
+// The head of `message` as it goes on the wire, serialized by Beast.
+std::string SerializeHead(const http::response<http::empty_body>& message) {
+  http::response_serializer<http::empty_body> serializer(message);
+  std::string head;
+  beast::error_code ec;
+  while (!ec && !serializer.is_done()) {
+    serializer.next(ec, [&](beast::error_code&, const auto& buffers) {
+      head += beast::buffers_to_string(buffers);
+      serializer.consume(beast::buffer_bytes(buffers));
+    });
   }
-  return bytes;
+  return head;
 }
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, Router& router, FileCache& files)
-      : stream_(std::move(socket)), router_(router), files_(files) {}
+  Session(Socket&& socket, Router& router, OpenFiles& files)
+      : stream_(std::move(socket)),
+        send_timer_(stream_.get_executor()),
+        router_(router),
+        files_(files) {}
 
   void Run() {
+    beast::error_code ec;
+    // Once per connection: the address the login limiter counts by.
+    peer_address_ = stream_.socket().remote_endpoint(ec).address().to_string();
+    // A response's last segment leaves at once, not after the client's delayed ACK (Nagle's
+    // algorithm would hold it: up to 40 ms on Linux).
+    stream_.socket().set_option(tcp::no_delay(true), ec);
+    // File bodies are sent with sendfile(2) on the raw socket, which must not block.
+    stream_.socket().native_non_blocking(true, ec);
+    if (ec) return;
     net::dispatch(stream_.get_executor(),
                   beast::bind_front_handler(&Session::Read, shared_from_this()));
   }
@@ -112,11 +128,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec) return;  // timeouts, resets, malformed requests: drop the connection
     http::request<http::string_body> request = parser_->release();
-    beast::error_code ignored;
-    tcp::endpoint peer = stream_.socket().remote_endpoint(ignored);
     Response response;
     try {
-      response = router_.Handle(ToRequest(request, peer.address().to_string()));
+      response = router_.Handle(ToRequest(request, peer_address_));
     } catch (const std::exception& e) {
       spdlog::error("http: a route threw: {}", e.what());
       response = ErrorResponse(500);
@@ -132,39 +146,58 @@ class Session : public std::enable_shared_from_this<Session> {
       if (response.head_content_length) out.content_length(*response.head_content_length);
       return Write(std::move(out));
     }
-    if (response.file) {
-      const FileBody& file = *response.file;
-      if (file.range.first == 0 && file.range.length() == file.file_size) {
-        // Small files (thumbnails) from memory: one write instead of a read per 4 KiB.
-        if (std::shared_ptr<const std::string> data = files_.Get(file.path);
-            data && data->size() == file.file_size) {
-          http::response<http::span_body<const char>> out;
-          CopyHead(response, version, keep_alive, out);
-          out.body() = http::span_body<const char>::value_type(data->data(), data->size());
-          out.prepare_payload();
-          pinned_ = std::move(data);
-          return Write(std::move(out));
-        }
-        http::response<http::file_body> out;
-        beast::error_code ec;
-        out.body().open(file.path.c_str(), beast::file_mode::scan, ec);
-        if (!ec && out.body().size() == file.file_size) {
-          CopyHead(response, version, keep_alive, out);
-          out.prepare_payload();
-          return Write(std::move(out));
-        }
-        spdlog::warn("http: a file changed or vanished while being served");
-        return Send(ErrorResponse(500), version, /*keep_alive=*/false, false);
-      }
-      std::optional<std::string> slice = ReadSlice(file);
-      if (!slice) return Send(ErrorResponse(500), version, /*keep_alive=*/false, false);
-      response.body = std::move(*slice);
-    }
+    if (response.file) return SendFile(response, version, keep_alive);
     http::response<http::string_body> out;
     CopyHead(response, version, keep_alive, out);
     out.body() = std::move(response.body);
     out.prepare_payload();
     Write(std::move(out));
+  }
+
+  // The head, then the file's bytes straight from the page cache (FileSend).
+  void SendFile(const Response& response, unsigned version, bool keep_alive) {
+    const FileBody& file = *response.file;
+    http::response<http::empty_body> out;
+    CopyHead(response, version, keep_alive, out);
+    out.content_length(file.range.length());
+    Result<std::shared_ptr<const UniqueFd>> fd = files_.Open(file);
+    if (!fd.ok()) {
+      spdlog::warn("http: a file changed or vanished while being served");
+      return Send(ErrorResponse(500), version, /*keep_alive=*/false, false);
+    }
+    sending_.emplace(std::move(*fd), SerializeHead(out), file.range);
+    close_after_send_ = out.need_eof();
+    PumpFile();
+  }
+
+  void PumpFile() {
+    switch (sending_->Pump(stream_.socket().native_handle())) {
+      case FileSend::Progress::kDone:
+        sending_.reset();
+        return OnWrite(close_after_send_, {});
+      case FileSend::Progress::kFailed:
+        sending_.reset();
+        return;  // the peer is gone, or the file shrank: drop the connection
+      case FileSend::Progress::kBlocked:
+        break;
+    }
+    // A reader that stops reading for kIdleTimeout loses the connection.
+    send_timer_.expires_after(kIdleTimeout);
+    send_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec) {
+        beast::error_code ignored;
+        self->stream_.socket().cancel(ignored);
+      }
+    });
+    stream_.socket().async_wait(Socket::wait_write,
+                                [self = shared_from_this()](beast::error_code ec) {
+                                  self->send_timer_.cancel();
+                                  if (ec) {
+                                    self->sending_.reset();
+                                    return;
+                                  }
+                                  self->PumpFile();
+                                });
   }
 
   template <class Body>
@@ -178,7 +211,6 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnWrite(bool close, beast::error_code ec) {
     pending_.reset();
-    pinned_.reset();
     if (ec) return;
     if (close) return Close();
     Read();
@@ -189,13 +221,16 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
+  Timer send_timer_;  // bounds the wait for a full socket while sending a file
   beast::flat_buffer buffer_;
   Router& router_;
-  FileCache& files_;
+  OpenFiles& files_;
+  std::string peer_address_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::shared_ptr<void> pending_;              // the response being written
-  std::shared_ptr<const std::string> pinned_;  // the cached bytes it points at
+  std::shared_ptr<void> pending_;    // the response being written by Beast
+  std::optional<FileSend> sending_;  // the file response being sent
+  bool close_after_send_ = false;
 };
 
 }  // namespace
@@ -210,7 +245,7 @@ struct HttpServer::Impl {
         acceptor(net::make_strand(ioc)) {}
 
   void Accept() {
-    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, Socket socket) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
       if (!ec) std::make_shared<Session>(std::move(socket), router, files)->Run();
       Accept();
@@ -218,6 +253,12 @@ struct HttpServer::Impl {
   }
 
   void RunIo() {
+    // sendfile(2) to a closed connection raises SIGPIPE in the thread that called it, and has
+    // no flag against it: blocked here, it becomes the EPIPE that FileSend handles.
+    sigset_t pipe;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
     for (;;) {
       try {
         ioc.run();
@@ -229,7 +270,7 @@ struct HttpServer::Impl {
   }
 
   Router& router;
-  FileCache files{1 << 20, 64 << 20};  // stored files up to 1 MiB, 64 MiB in all
+  OpenFiles files{128, 1 << 20};  // thumbnails' descriptors, kept open
   std::string address;
   uint16_t port;
   int thread_count;

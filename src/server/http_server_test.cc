@@ -6,8 +6,10 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 #include "src/server/routes_test_util.h"
 
@@ -108,6 +110,45 @@ TEST_F(HttpServerTest, TokensAndOriginalsOverTheWire) {
   std::string access = nlohmann::json::parse(obtained.body())["access"];
   auto whole = client.Send(http::verb::get, "/media/photos/" + Hash(kPrivate), "Bearer " + access);
   EXPECT_EQ(whole.body(), OriginalBytes(kPrivate));
+}
+
+// More than the socket buffers hold, to a client that waits before reading: the server stops
+// when the socket is full and goes on when it drains, ending with the exact bytes.
+TEST_F(HttpServerTest, BigFilesReachASlowReaderWhole) {
+  std::string big(24 << 20, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 131 + i / 4099) & 0xff);
+  tessera::testing::WriteFile(originals_[photo_ids_[kPrivate]], big);
+  net::io_context ioc;
+  tcp::socket socket(ioc);
+  socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port_));
+  http::request<http::string_body> request{http::verb::get, "/media/photos/" + Hash(kPrivate), 11};
+  request.set(http::field::authorization, "Bearer " + AccessFor(alice_));
+  http::write(socket, request);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64 << 20);
+  http::read(socket, buffer, parser);
+  EXPECT_EQ(parser.get().result_int(), 200);
+  EXPECT_EQ(parser.get()[http::field::content_length], std::to_string(big.size()));
+  EXPECT_TRUE(parser.get().body() == big);
+  // The connection is still good for the next request.
+  request.target("/media/square_thumbnails/" + Hash(kPrivate));
+  http::write(socket, request);
+  http::response<http::string_body> next;
+  http::read(socket, buffer, next);
+  EXPECT_EQ(next.body(), SquareBytes(kPrivate));
+}
+
+// A stored file replaced the way the store does it (rename over it) is sent new at once, even
+// though the server keeps descriptors of the files it sends.
+TEST_F(HttpServerTest, AReplacedThumbnailIsServedNew) {
+  Client client(port_);
+  const std::string url = "/media/square_thumbnails/" + Hash(kShared);
+  const std::string auth = "Bearer " + AccessFor(alice_);
+  EXPECT_EQ(client.Send(http::verb::get, url, auth).body(), SquareBytes(kShared));
+  ASSERT_TRUE(store_.Put("square_thumbnails", Hash(kShared), "jpg", "a newer square").ok());
+  EXPECT_EQ(client.Send(http::verb::get, url, auth).body(), "a newer square");
 }
 
 TEST_F(HttpServerTest, PartialContent) {

@@ -39,11 +39,15 @@ struct Request {
   std::string_view Header(std::string_view name) const { return FindHeader(headers, name); }
 };
 
-// A file (or part of one) to send as the body, streamed by the transport.
+// A file (or part of one) to send as the body, streamed by the transport. The router has
+// stat'ed it: the transport sends it only while it is still that file (same inode, size and
+// modification time).
 struct FileBody {
   std::string path;
   ByteRange range;  // inclusive bytes of the file to send
   uint64_t file_size = 0;
+  uint64_t inode = 0;
+  int64_t mtime_ns = 0;
 };
 
 struct Response {

@@ -29,6 +29,8 @@
 #ifndef TESSERA_SERVER_ROUTES_H_
 #define TESSERA_SERVER_ROUTES_H_
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -125,6 +127,9 @@ class Router {
   // A stored file with an entity tag, conditional GET and caching headers.
   Response ServeStored(const Request& request, const std::string& path, const std::string& etag,
                        bool is_public, std::string_view content_type);
+  // The same, for a file already stat'ed as `st`.
+  Response ServeStat(const Request& request, const std::string& path, const struct stat& st,
+                     const std::string& etag, bool is_public, std::string_view content_type);
   // Whether a token's id was revoked by a logout (a catalog failure counts as revoked).
   bool IsRevoked(const std::string& token_id);
 

@@ -69,6 +69,12 @@ void AddCacheHeaders(Response& response, bool is_public, const std::string& etag
   if (!is_public) response.AddHeader("Vary", "Authorization, Cookie");
 }
 
+// The body of a file the router has just stat'ed as `st`.
+FileBody StatedFile(const std::string& path, ByteRange range, const struct stat& st) {
+  return FileBody{path, range, static_cast<uint64_t>(st.st_size), static_cast<uint64_t>(st.st_ino),
+                  static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+}
+
 Response NotModified(bool is_public, const std::string& etag, const struct stat& st,
                      int64_t max_age) {
   Response response;
@@ -139,7 +145,7 @@ Response Router::HandleVariant(const Request& request, const library::Photo& pho
     if (!path.ok() || stat(path->c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
     std::string etag =
         MakeETag(photo.hash + "-" + std::string(store_kind) + "-" + RecipeTag(recipe));
-    return ServeStored(request, *path, etag, photo.is_public, ContentTypeFor(ext));
+    return ServeStat(request, *path, st, etag, photo.is_public, ContentTypeFor(ext));
   }
   // Catalogued but not on disk (being regenerated, or removed by hand).
   spdlog::warn("media: {} variant of photo {} is missing from the store", variant_kind, photo.id);
@@ -186,7 +192,7 @@ Response Router::HandleOriginal(const Request& request, const library::Photo& ph
       photo.meta.mime_type.empty() ? "application/octet-stream" : photo.meta.mime_type;
   response.AddHeader("Content-Type", mime);
   AddCacheHeaders(response, photo.is_public, etag, st, options_.media_max_age_seconds);
-  if (size > 0) response.file = FileBody{**located, range, size};
+  if (size > 0) response.file = StatedFile(**located, range, st);
   return response;
 }
 
@@ -195,6 +201,11 @@ Response Router::ServeStored(const Request& request, const std::string& path,
                              std::string_view content_type) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return ErrorResponse(404);
+  return ServeStat(request, path, st, etag, is_public, content_type);
+}
+
+Response Router::ServeStat(const Request& request, const std::string& path, const struct stat& st,
+                           const std::string& etag, bool is_public, std::string_view content_type) {
   if (IfNoneMatchHits(request.Header("If-None-Match"), etag)) {
     return NotModified(is_public, etag, st, options_.media_max_age_seconds);
   }
@@ -202,7 +213,7 @@ Response Router::ServeStored(const Request& request, const std::string& path,
   response.AddHeader("Content-Type", std::string(content_type));
   AddCacheHeaders(response, is_public, etag, st, options_.media_max_age_seconds);
   uint64_t size = static_cast<uint64_t>(st.st_size);
-  if (size > 0) response.file = FileBody{path, ByteRange{0, size - 1}, size};
+  if (size > 0) response.file = StatedFile(path, ByteRange{0, size - 1}, st);
   return response;
 }
 
