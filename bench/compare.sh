@@ -20,7 +20,7 @@ CORPUS=${TESSERA_CORPUS:-$HOME/.cache/tessera-corpus}
 PHOTOS=${BENCH_PHOTOS:-$CORPUS/photos}
 ROUNDS=${BENCH_ROUNDS:-3}
 TESSERA=${TESSERA_BIN:-$ROOT/build/tessera}
-OUT=$ROOT/bench/out
+OUT=$ROOT/bench/out/compare  # its own folder: the other scripts keep theirs
 JOBS=2
 TIME_BIN=/usr/bin/time
 
@@ -81,7 +81,7 @@ measure() {  # ID FUNC ROUND -> appends wall and CPU seconds
   wall=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }')
   WALL[$id]+="$wall "
   if [ -n "$TIME_BIN" ]; then CPU[$id]+="$(awk 'END { printf "%.2f", $1 + $2 }' "$tf") "; fi
-  if [ $rc != 0 ]; then FAILS[$id]="exit $rc (see bench/out/$id.log)"; fi
+  if [ $rc != 0 ]; then FAILS[$id]="exit $rc (see bench/out/compare/$id.log)"; fi
   COUNT[$id]=$(find "$dir" -type f -name '*.png' | wc -l)
   BYTES[$id]=$(find "$dir" -type f -name '*.png' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
   printf '  round %d  %-14s %-22s %7.2f s\n' "$3" "${4}" "${5}" "$wall"
@@ -163,7 +163,7 @@ if [ ${#BOMBS[@]} -gt 0 ]; then
       1:*) verdict="exit 1, refused" ;;
       0:*.svg) verdict="exit 0, rendered at the target size (fine for a vector image)" ;;
       124:*) verdict="TIMEOUT: not refused in 60 s" ;;
-      *) verdict="exit $rc: UNEXPECTED (see bench/out/bomb.log)" ;;
+      *) verdict="exit $rc: UNEXPECTED (see bench/out/compare/bomb.log)" ;;
     esac
     printf '  %-42s %6d ms  %6d MB  %s\n' "$(basename "$b")" "$ms" $((m / 1024)) "$verdict"
   done

@@ -7,10 +7,8 @@
 #include <cassert>
 #include <charconv>
 #include <utility>
-#include <vips/vips8>
 
 #include "src/library/face_variants.h"
-#include "src/media/vips_loader.h"
 #include "src/pipeline/encode.h"
 #include "src/placeholder/thumbhash.h"
 
@@ -88,16 +86,18 @@ Result<std::string> Encode(const Image& image, const VariantSpec& spec) {
       fmt::format("variant {}: unknown format '{}'", spec.kind, spec.format));
 }
 
-Result<std::string> PlaceholderOf(const Image& image) {
-  Result<std::string> hash = Status::Internal("placeholder: not run");
-  TESSERA_RETURN_IF_ERROR(media::CatchVips("placeholder", false, [&] {
-    vips::VImage view =
-        vips::VImage::new_from_memory(const_cast<uint8_t*>(image.rgba.data()), image.rgba.size(),
-                                      image.width, image.height, 4, VIPS_FORMAT_UCHAR)
-            .copy(vips::VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
-    hash = placeholder::ThumbHashForImage(view);
-  }));
-  return hash;
+// The placeholder's own target: the big thumbnail's picture fitted inside ThumbHash's largest
+// input, derived in the engine's cascade from the smallest larger size (same decode, colour and
+// orientation as the big thumbnail), so the placeholder costs no pass over a large image.
+Target PlaceholderTarget() {
+  return Target{placeholder::kThumbHashMaxInputSide, placeholder::kThumbHashMaxInputSide};
+}
+
+Result<std::string> PlaceholderOf(const Image& small) {
+  TESSERA_ASSIGN_OR_RETURN(
+      std::vector<uint8_t> hash,
+      placeholder::ThumbHashFromRgba(small.width, small.height, small.rgba.data()));
+  return placeholder::ThumbHashBase64(hash);
 }
 
 // Faces on the big image: crops stored, square images re-cut around them. Only the store's
@@ -166,7 +166,15 @@ Result<GeneratedVariants> GenerateVariants(const Engine& engine, const std::stri
   const VariantSpec* big = BigSpec(specs);
   const bool extra_big =
       big == nullptr && face_source != nullptr && faces != nullptr && faces->detect;
-  if (extra_big) targets.push_back(face_source->target);
+  size_t big_index = big != nullptr ? static_cast<size_t>(big - specs.data()) : 0;
+  if (extra_big) {
+    big = face_source;
+    big_index = targets.size();
+    targets.push_back(face_source->target);
+  }
+  // Only the big thumbnail makes a placeholder (it stands for that picture).
+  const size_t placeholder_index = targets.size();
+  if (big != nullptr) targets.push_back(PlaceholderTarget());
 
   TESSERA_ASSIGN_OR_RETURN(ThumbnailSet set, engine.Thumbnail(path, targets));
   if (set.images.size() != targets.size()) {
@@ -175,10 +183,9 @@ Result<GeneratedVariants> GenerateVariants(const Engine& engine, const std::stri
   }
   GeneratedVariants out;
   out.probe = std::move(set.probe);
-  if (extra_big) big = face_source;
   if (big != nullptr) {
-    const Image& big_image = extra_big ? set.images.back() : set.images[big - specs.data()];
-    Result<std::string> placeholder = PlaceholderOf(big_image);
+    const Image& big_image = set.images[big_index];
+    Result<std::string> placeholder = PlaceholderOf(set.images[placeholder_index]);
     if (placeholder.ok()) {
       out.placeholder = *placeholder;
     } else {

@@ -22,7 +22,9 @@ Result<std::vector<Image>> DeriveAll(const std::string& path, const vips::VImage
       // `source` stays uncropped: the next, smaller output is resized from all of it.
       source = Materialize(ResizeExact(source, stored, plan.kernel));
       vips::VImage upright = Orient(ToSrgbRgba(source, space), probe.orientation);
-      if (plan.cropped[index]) upright = CropInteresting(upright, plan.outputs[index]);
+      if (plan.cropped[index]) {
+        upright = CropInteresting(upright, plan.outputs[index], /*opaque=*/!space.has_alpha);
+      }
       images[index] = ToImage(upright);
     }
   });

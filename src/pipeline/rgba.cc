@@ -1,52 +1,41 @@
 #include "src/pipeline/rgba.h"
 
+#include <glib.h>
+
 #include <cassert>
-#include <cstring>
 #include <memory>
-#include <vector>
 
 namespace tessera::pipeline {
 namespace {
 
-using RegionPtr = std::unique_ptr<VipsRegion, decltype(&g_object_unref)>;
+struct GFree {
+  void operator()(void* p) const { g_free(p); }
+};
+using GBuffer = std::unique_ptr<uint8_t, GFree>;
 
-// The whole image computed into one region.
-RegionPtr PrepareWhole(const vips::VImage& image) {
-  RegionPtr region(vips_region_new(image.get_image()), &g_object_unref);
-  VipsRect all{0, 0, image.width(), image.height()};
-  if (!region || vips_region_prepare(region.get(), &all) != 0) throw vips::VError();
-  return region;
-}
-
-// Copies the region's rows, which may be strided, into `out` packed.
-void CopyRows(VipsRegion* region, int height, size_t row_bytes, uint8_t* out) {
-  for (int y = 0; y < height; ++y) {
-    std::memcpy(out + y * row_bytes, VIPS_REGION_ADDR(region, 0, y), row_bytes);
-  }
+// `image` computed by libvips' sink into one packed buffer (rows of width * bands * sample size).
+GBuffer WriteToMemory(const vips::VImage& image, size_t& size) {
+  GBuffer pixels(static_cast<uint8_t*>(vips_image_write_to_memory(image.get_image(), &size)));
+  if (!pixels) throw vips::VError();
+  return pixels;
 }
 
 }  // namespace
 
 vips::VImage Materialize(const vips::VImage& image) {
-  RegionPtr region = PrepareWhole(image);
-  const size_t row_bytes = VIPS_IMAGE_SIZEOF_LINE(image.get_image());
-  std::vector<uint8_t> pixels(row_bytes * image.height());
-  CopyRows(region.get(), image.height(), row_bytes, pixels.data());
-  VipsImage* out = vips_image_new_from_memory_copy(pixels.data(), pixels.size(), image.width(),
-                                                   image.height(), image.bands(), image.format());
-  if (out == nullptr) throw vips::VError();
-  return vips::VImage(out).copy(
-      vips::VImage::option()->set("interpretation", static_cast<int>(image.interpretation())));
+  // copy_memory keeps the metadata (interpretation, ICC profile) and owns its pixels.
+  return image.copy_memory();
 }
 
 Image ToImage(const vips::VImage& rgba) {
   assert(rgba.bands() == 4 && rgba.format() == VIPS_FORMAT_UCHAR);
-  RegionPtr region = PrepareWhole(rgba);
+  size_t size = 0;
+  const GBuffer pixels = WriteToMemory(rgba, size);
   Image image;
   image.width = rgba.width();
   image.height = rgba.height();
-  image.rgba.resize(image.stride() * image.height);
-  CopyRows(region.get(), image.height, image.stride(), image.rgba.data());
+  assert(size == image.stride() * image.height);
+  image.rgba.assign(pixels.get(), pixels.get() + size);
   return image;
 }
 
