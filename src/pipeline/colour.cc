@@ -104,7 +104,7 @@ Working ToWorkingSpace(const VImage& decoded) {
   return w;
 }
 
-VImage ToSrgbRgba(const VImage& resized, const Working& space) {
+VImage ToSrgb(const VImage& resized, const Working& space) {
   VImage colour = resized;
   VImage alpha;
   if (space.has_alpha) {
@@ -116,8 +116,15 @@ VImage ToSrgbRgba(const VImage& resized, const Working& space) {
   if (colour.format() != VIPS_FORMAT_UCHAR) {
     colour = colour.rint().cast(VIPS_FORMAT_UCHAR);
   }
-  VImage rgba = space.has_alpha ? colour.bandjoin(alpha) : colour.bandjoin_const({255.0});
-  return rgba.copy(
+  const VImage out = space.has_alpha ? colour.bandjoin(alpha) : colour;
+  return out.copy(
+      VImage::option()->set("interpretation", static_cast<int>(VIPS_INTERPRETATION_sRGB)));
+}
+
+VImage ToSrgbRgba(const VImage& resized, const Working& space) {
+  const VImage srgb = ToSrgb(resized, space);
+  if (space.has_alpha) return srgb;
+  return srgb.bandjoin_const({255.0}).copy(
       VImage::option()->set("interpretation", static_cast<int>(VIPS_INTERPRETATION_sRGB)));
 }
 

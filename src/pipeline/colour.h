@@ -27,8 +27,11 @@ struct Working {
 // vips::VError.
 Working ToWorkingSpace(const vips::VImage& decoded);
 
-// The inverse for one resized image: unpremultiplies and returns 8-bit sRGB RGBA (an opaque
-// alpha band added when there was none). Throws vips::VError.
+// The inverse for one resized image: unpremultiplies and returns 8-bit sRGB, RGB or, when the
+// working space has alpha, RGBA. Throws vips::VError.
+vips::VImage ToSrgb(const vips::VImage& resized, const Working& space);
+
+// ToSrgb, always RGBA: an opaque alpha band added when there was none. Throws vips::VError.
 vips::VImage ToSrgbRgba(const vips::VImage& resized, const Working& space);
 
 // True when an ICC profile describes sRGB (an RGB profile whose description names sRGB, as

@@ -21,10 +21,10 @@ Result<std::vector<Image>> DeriveAll(const std::string& path, const vips::VImage
       const Size stored = swap ? Size{to.height, to.width} : to;
       // `source` stays uncropped: the next, smaller output is resized from all of it.
       source = Materialize(ResizeExact(source, stored, plan.kernel));
-      vips::VImage upright = Orient(ToSrgbRgba(source, space), probe.orientation);
-      if (plan.cropped[index]) {
-        upright = CropInteresting(upright, plan.outputs[index], /*opaque=*/!space.has_alpha);
-      }
+      // RGB unless the image has alpha: smartcrop premultiplies any alpha band to float before
+      // it searches, several times the cost of the search, and ToImage adds an opaque one.
+      vips::VImage upright = Orient(ToSrgb(source, space), probe.orientation);
+      if (plan.cropped[index]) upright = CropInteresting(upright, plan.outputs[index]);
       images[index] = ToImage(upright);
     }
   });

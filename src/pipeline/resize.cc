@@ -43,22 +43,12 @@ VImage Orient(const VImage& in, int orientation) {
   }
 }
 
-VImage CropInteresting(const VImage& in, Size out, bool opaque) {
+VImage CropInteresting(const VImage& in, Size out) {
   const int w = std::min(out.width, in.width());
   const int h = std::min(out.height, in.height());
   if (w == in.width() && h == in.height()) return in;
-  auto attention = [] {
-    return VImage::option()->set("interesting", static_cast<int>(VIPS_INTERESTING_ATTENTION));
-  };
-  if (opaque && in.bands() == 4) {
-    // smartcrop premultiplies any alpha band, to float, before it searches: resizing and
-    // measuring float pixels costs several times the search on 8-bit colour. An opaque alpha
-    // changes nothing in the search, so it is set aside and put back as it was.
-    return in.extract_band(0, VImage::option()->set("n", 3))
-        .smartcrop(w, h, attention())
-        .bandjoin_const({255.0});
-  }
-  return in.smartcrop(w, h, attention());
+  return in.smartcrop(
+      w, h, VImage::option()->set("interesting", static_cast<int>(VIPS_INTERESTING_ATTENTION)));
 }
 
 }  // namespace tessera::pipeline

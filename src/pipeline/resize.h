@@ -19,8 +19,7 @@ vips::VImage Orient(const vips::VImage& in, int orientation);
 
 // Cuts `out` (at most the image's size) from `in` around its most interesting region, as
 // libvips' smartcrop with the attention measure finds it (skin tones, saturated colour, edges).
-// `opaque`: the caller knows every alpha value is 255, so the search may ignore the alpha band.
-vips::VImage CropInteresting(const vips::VImage& in, Size out, bool opaque);
+vips::VImage CropInteresting(const vips::VImage& in, Size out);
 
 }  // namespace tessera::pipeline
 
