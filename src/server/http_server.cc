@@ -1,4 +1,4 @@
-// One Session per connection, reading and writing asynchronously on a strand; the Router runs
+// One Session per connection, reading and writing asynchronously on its thread; the Router runs
 // on the I/O thread that read the request (its work is a catalog lookup and a stat). A file
 // body goes out with sendfile(2) (FileSend) after a head serialized by Beast.
 #include "src/server/http_server.h"
@@ -27,13 +27,14 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
-// Concrete executor types: the type-erased defaults cost an allocation-free but measurable
-// indirection on every handler.
-using Strand = net::strand<net::io_context::executor_type>;
-using Socket = tcp::socket::rebind_executor<Strand>::other;
-using Stream = beast::basic_stream<tcp, Strand>;
+// One io_context per I/O thread, each connection on one of them for its life (as nginx's
+// workers): no strands, no handler crosses threads, and the concrete executor type avoids the
+// type-erased default's indirection on every handler.
+using Executor = net::io_context::executor_type;
+using Socket = tcp::socket::rebind_executor<Executor>::other;
+using Stream = beast::basic_stream<tcp, Executor>;
 using Timer = net::basic_waitable_timer<std::chrono::steady_clock,
-                                        net::wait_traits<std::chrono::steady_clock>, Strand>;
+                                        net::wait_traits<std::chrono::steady_clock>, Executor>;
 
 constexpr std::chrono::seconds kIdleTimeout{30};
 
@@ -240,19 +241,29 @@ struct HttpServer::Impl {
       : router(router),
         address(std::move(address)),
         port(port),
-        thread_count(threads),
-        ioc(threads),
-        acceptor(net::make_strand(ioc)) {}
+        contexts(MakeContexts(threads)),
+        acceptor(contexts.front()->get_executor()) {
+    // A context with no connection yet must not return from run() at once.
+    for (auto& context : contexts) busy.push_back(net::make_work_guard(*context));
+  }
 
+  static std::vector<std::unique_ptr<net::io_context>> MakeContexts(int threads) {
+    std::vector<std::unique_ptr<net::io_context>> out;
+    for (int i = 0; i < threads; ++i) out.push_back(std::make_unique<net::io_context>(1));
+    return out;
+  }
+
+  // Runs on the first context's thread; new connections go to the contexts in turn.
   void Accept() {
-    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, Socket socket) {
+    net::io_context& target = *contexts[next_context++ % contexts.size()];
+    acceptor.async_accept(target.get_executor(), [this](beast::error_code ec, Socket socket) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
       if (!ec) std::make_shared<Session>(std::move(socket), router, files)->Run();
       Accept();
     });
   }
 
-  void RunIo() {
+  void RunIo(net::io_context& ioc) {
     // sendfile(2) to a closed connection raises SIGPIPE in the thread that called it, and has
     // no flag against it: blocked here, it becomes the EPIPE that FileSend handles.
     sigset_t pipe;
@@ -273,9 +284,11 @@ struct HttpServer::Impl {
   OpenFiles files{128, 1 << 20};  // thumbnails' descriptors, kept open
   std::string address;
   uint16_t port;
-  int thread_count;
-  net::io_context ioc;  // before the acceptor: destroyed after it
+  // Before the acceptor and after `files`: destroyed after the one, before the other.
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  std::vector<net::executor_work_guard<Executor>> busy;  // one per context, until Stop
   tcp::acceptor acceptor;
+  size_t next_context = 0;
   std::vector<std::thread> threads;
   bool started = false;
 };
@@ -307,8 +320,8 @@ Result<uint16_t> HttpServer::Start() {
   uint16_t bound = impl_->acceptor.local_endpoint().port();
   impl_->started = true;
   impl_->Accept();
-  for (int i = 0; i < impl_->thread_count; ++i) {
-    impl_->threads.emplace_back([impl = impl_.get()] { impl->RunIo(); });
+  for (auto& context : impl_->contexts) {
+    impl_->threads.emplace_back([impl = impl_.get(), ioc = context.get()] { impl->RunIo(*ioc); });
   }
   return bound;
 }
@@ -316,7 +329,8 @@ Result<uint16_t> HttpServer::Start() {
 void HttpServer::Stop() {
   if (!impl_->started) return;
   impl_->started = false;
-  impl_->ioc.stop();
+  impl_->busy.clear();
+  for (auto& context : impl_->contexts) context->stop();
   for (std::thread& thread : impl_->threads) thread.join();
   impl_->threads.clear();
   // No thread runs the context now, so the acceptor may be touched here; open connections are

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "src/server/routes_test_util.h"
 
@@ -100,6 +101,17 @@ TEST_F(HttpServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   auto health = client.Send(http::verb::get, "/api/health");
   EXPECT_EQ(health.result_int(), 200);
   EXPECT_EQ(health.body(), R"({"status":"ok"})");
+}
+
+// Connections are spread over the server's I/O threads: each one is answered, open at once.
+TEST_F(HttpServerTest, EveryConnectionIsAnsweredWhicheverThreadHasIt) {
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 5; ++i) clients.push_back(std::make_unique<Client>(port_));
+  for (int round = 0; round < 2; ++round) {
+    for (auto& client : clients) {
+      EXPECT_EQ(client->Send(http::verb::get, "/api/health").result_int(), 200);
+    }
+  }
 }
 
 TEST_F(HttpServerTest, TokensAndOriginalsOverTheWire) {
