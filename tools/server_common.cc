@@ -25,6 +25,9 @@ void AddVariantOptions(CLI::App* sub, VariantOptions& options) {
   sub->add_option("--variant", options.settings,
                   "Change a variant: KIND=FORMAT[:QUALITY[:WxH]], e.g. thumbnails_big=webp:80 "
                   "(kinds: thumbnails_big, square_thumbnails, small_square_thumbnails)");
+  sub->add_option("--video-square", options.video_square,
+                  "A video's square thumbnail: clip (a 3 s muted MP4) or frame (a JPEG still)")
+      ->check(CLI::IsMember({"clip", "frame"}));
   sub->add_flag("--no-faces", options.no_faces, "Do not look for faces");
 }
 
@@ -33,6 +36,7 @@ Result<std::vector<library::VariantSpec>> VariantsFrom(const VariantOptions& opt
   for (const std::string& setting : options.settings) {
     TESSERA_RETURN_IF_ERROR(library::ApplyVariantSetting(specs, setting));
   }
+  TESSERA_RETURN_IF_ERROR(library::ApplyVideoSquareSetting(specs, options.video_square));
   return specs;
 }
 

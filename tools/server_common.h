@@ -27,9 +27,10 @@ struct Opened {
 };
 Result<Opened> OpenData(const DataOptions& options);
 
-// --variant KIND=FORMAT[:QUALITY[:WxH]] (repeatable) and --no-faces.
+// --variant KIND=FORMAT[:QUALITY[:WxH]] (repeatable), --video-square clip|frame, --no-faces.
 struct VariantOptions {
   std::vector<std::string> settings;
+  std::string video_square = "clip";
   bool no_faces = false;
 };
 void AddVariantOptions(CLI::App* sub, VariantOptions& options);

@@ -414,7 +414,7 @@ Result<std::vector<VariantSpec>> Scanner::StaleSpecs(int64_t photo_id) {
   std::vector<VariantSpec> stale;
   for (const VariantSpec& spec : options_.variants) {
     TESSERA_ASSIGN_OR_RETURN(std::optional<Variant> v, catalog_.FindVariant(photo_id, spec.kind));
-    if (!v || v->recipe != Recipe(spec)) stale.push_back(spec);
+    if (!v || !RecipeIsCurrent(spec, v->recipe)) stale.push_back(spec);
   }
   return stale;
 }

@@ -119,11 +119,14 @@ TEST_F(ScannerTest, FirstScanMakesThreeVariantsPerPhotoAndRecordsBadFiles) {
     EXPECT_EQ((*photo)->id, file->photo_id);
     const PhotoMeta& meta = (*photo)->meta;
     EXPECT_GT(meta.width, 0);
+    const bool video = rel == "clip.mp4";
     for (const VariantSpec& spec : DefaultVariants()) {
       auto v = VariantOf(file->photo_id, spec.kind);
       ASSERT_TRUE(v.has_value()) << spec.kind;
-      EXPECT_EQ(v->recipe, Recipe(spec));
-      EXPECT_TRUE(store_.Exists(spec.kind, *hash, "jpg")) << spec.kind;
+      EXPECT_EQ(v->recipe, video ? VideoRecipe(spec) : Recipe(spec));
+      // The default square of a video is a clip.
+      const char* ext = video && spec.video_clip ? "mp4" : "jpg";
+      EXPECT_TRUE(store_.Exists(spec.kind, *hash, ext)) << spec.kind;
       if (spec.target.fit == Target::Fit::kCrop) {
         // A true square, never upscaled: a small original gives its shorter side.
         const int edge = std::min({spec.target.max_width, meta.width, meta.height});
@@ -240,6 +243,37 @@ TEST_F(ScannerTest, RecipeChangeRegeneratesOnlyThatKind) {
   ScanReport again = Scan(options);
   EXPECT_EQ(again.variants_generated, 0);
   EXPECT_EQ(again.files_read, 0);
+}
+
+TEST_F(ScannerTest, VideoSquareSettingRegeneratesOnlyTheVideosSquare) {
+  CopyIn(GoodFiles());
+  Scan();
+  auto video = File("clip.mp4");
+  auto photo = File("a/bar55.jpg");
+  ASSERT_TRUE(video && photo);
+  auto hash = ContentHash(In("clip.mp4"));
+  ASSERT_TRUE(hash.ok());
+  ASSERT_TRUE(store_.Exists("square_thumbnails", *hash, "mp4"));
+  auto photo_square = VariantOf(photo->photo_id, "square_thumbnails");
+
+  ScanOptions frames;
+  ASSERT_TRUE(ApplyVideoSquareSetting(frames.variants, "frame").ok());
+  ScanReport r = Scan(frames);
+  EXPECT_EQ(r.unchanged, 4);
+  EXPECT_EQ(r.variants_generated, 1);  // the video's square, nothing else
+  auto square = VariantOf(video->photo_id, "square_thumbnails");
+  ASSERT_TRUE(square.has_value());
+  EXPECT_EQ(square->recipe, VideoRecipe(frames.variants[1]));
+  EXPECT_EQ(square->width, 240);
+  EXPECT_TRUE(store_.Exists("square_thumbnails", *hash, "jpg"));
+  EXPECT_FALSE(store_.Exists("square_thumbnails", *hash, "mp4"));
+  EXPECT_EQ(VariantOf(photo->photo_id, "square_thumbnails")->recipe, photo_square->recipe);
+  EXPECT_EQ(Scan(frames).variants_generated, 0);
+
+  ScanReport back = Scan();  // clips again
+  EXPECT_EQ(back.variants_generated, 1);
+  EXPECT_TRUE(store_.Exists("square_thumbnails", *hash, "mp4"));
+  EXPECT_FALSE(store_.Exists("square_thumbnails", *hash, "jpg"));
 }
 
 TEST_F(ScannerTest, ChangedBadFileIsRetried) {

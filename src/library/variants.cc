@@ -17,7 +17,7 @@ namespace tessera::library {
 std::vector<VariantSpec> DefaultVariants() {
   return {
       {"thumbnails_big", Target{4096, 1080}, "jpg", 85},
-      {"square_thumbnails", Target::CroppedSquare(500), "jpg", 85},
+      {"square_thumbnails", Target::CroppedSquare(500), "jpg", 85, ClipOptions{}},
       {"small_square_thumbnails", Target::CroppedSquare(250), "jpg", 80},
   };
 }
@@ -26,6 +26,53 @@ std::string Recipe(const VariantSpec& spec) {
   const char* fit = spec.target.fit == Target::Fit::kCrop ? "crop" : "fit";
   return fmt::format("{} {} {}x{} {} q{} tessera {}", spec.kind, fit, spec.target.max_width,
                      spec.target.max_height, spec.format, spec.quality, TESSERA_VERSION);
+}
+
+namespace {
+
+constexpr std::string_view kVideoMark = " video";
+constexpr std::string_view kStillMark = " still ";
+
+bool EndsWith(std::string_view text, std::string_view end) {
+  return text.size() >= end.size() && text.substr(text.size() - end.size()) == end;
+}
+
+}  // namespace
+
+std::string VideoRecipe(const VariantSpec& spec) {
+  if (!spec.video_clip) return Recipe(spec) + std::string(kVideoMark);
+  const ClipOptions& clip = *spec.video_clip;
+  return fmt::format("{} clip {}x{} mp4 {:g}s {}fps crf{} {} tessera {}", spec.kind,
+                     spec.target.max_width, spec.target.max_height, clip.seconds, clip.max_fps,
+                     clip.crf, clip.preset, TESSERA_VERSION);
+}
+
+bool IsVideoRecipe(std::string_view recipe) {
+  const size_t space = recipe.find(' ');
+  return EndsWith(recipe, kVideoMark) ||
+         (space != std::string_view::npos && recipe.substr(space, 6) == " clip ");
+}
+
+bool RecipeIsCurrent(const VariantSpec& spec, std::string_view stored) {
+  if (!IsVideoRecipe(stored)) return stored == Recipe(spec);
+  const std::string expected = VideoRecipe(spec);
+  return stored == expected ||
+         (spec.video_clip && stored == expected + std::string(kStillMark) + spec.format);
+}
+
+Status ApplyVideoSquareSetting(std::vector<VariantSpec>& specs, std::string_view mode) {
+  if (mode != "clip" && mode != "frame") {
+    return Status::InvalidArgument(fmt::format("video square '{}': expected clip or frame", mode));
+  }
+  for (VariantSpec& spec : specs) {
+    if (spec.kind != "square_thumbnails") continue;
+    if (mode == "frame") {
+      spec.video_clip.reset();
+    } else if (!spec.video_clip) {
+      spec.video_clip = ClipOptions{};
+    }
+  }
+  return Status::Ok();
 }
 
 Status ApplyVariantSetting(std::vector<VariantSpec>& specs, std::string_view setting) {
@@ -100,6 +147,46 @@ Result<std::string> PlaceholderOf(const Image& small) {
   return placeholder::ThumbHashBase64(hash);
 }
 
+// Stores `data` as the only copy of (kind, hash): a change of format leaves no file in the old
+// one behind.
+Status PutOnly(const MediaStore& store, const std::string& kind, const std::string& hash,
+               std::string_view format, const std::string& data) {
+  TESSERA_RETURN_IF_ERROR(store.Put(kind, hash, std::string(format), data));
+  for (std::string_view ext : kMediaExtensions) {
+    if (ext != format) TESSERA_RETURN_IF_ERROR(store.Remove(kind, hash, ext));
+  }
+  return Status::Ok();
+}
+
+Result<GeneratedVariant> StoreStill(const std::string& path, const std::string& hash,
+                                    const VariantSpec& spec, const Image& image,
+                                    const MediaStore& store) {
+  Result<std::string> bytes = Encode(image, spec);
+  if (!bytes.ok()) return bytes.status().WithContext(fmt::format("{}: {}", path, spec.kind));
+  TESSERA_RETURN_IF_ERROR(PutOnly(store, spec.kind, hash, spec.format, *bytes));
+  return GeneratedVariant{spec.kind,   Recipe(spec), spec.format,
+                          image.width, image.height, static_cast<int64_t>(bytes->size())};
+}
+
+// The clip of a video, as large as its still square (`still`, which is never upscaled) allows.
+// nullopt when the video gives no clip (its still then stands in); only the store's errors fail.
+Result<std::optional<GeneratedVariant>> StoreClip(const Engine& engine, const std::string& path,
+                                                  const std::string& hash, const VariantSpec& spec,
+                                                  const Image& still, const MediaStore& store) {
+  ClipOptions options = *spec.video_clip;
+  options.edge = std::min(still.width, still.height);
+  Result<std::string> clip = engine.VideoClip(path, options);
+  if (!clip.ok()) {
+    spdlog::warn("{}: no clip for {}, a still instead: {}", path, spec.kind,
+                 clip.status().ToString());
+    return std::optional<GeneratedVariant>();
+  }
+  TESSERA_RETURN_IF_ERROR(PutOnly(store, spec.kind, hash, "mp4", *clip));
+  const int edge = options.edge & ~1;
+  return std::optional<GeneratedVariant>(GeneratedVariant{
+      spec.kind, VideoRecipe(spec), "mp4", edge, edge, static_cast<int64_t>(clip->size())});
+}
+
 // Faces on the big image: crops stored, square images re-cut around them. Only the store's
 // errors fail the photo.
 Status DetectAndCrop(const std::string& path, const std::string& hash, const VariantSpec& big,
@@ -140,6 +227,8 @@ Status DetectAndCrop(const std::string& path, const std::string& hash, const Var
 }
 
 }  // namespace
+
+bool IsMovingVideo(const ProbeInfo& probe) { return probe.mime_type.rfind("video/", 0) == 0; }
 
 const VariantSpec* BigSpec(const std::vector<VariantSpec>& specs) {
   for (const VariantSpec& spec : specs) {
@@ -196,18 +285,20 @@ Result<GeneratedVariants> GenerateVariants(const Engine& engine, const std::stri
           DetectAndCrop(path, hash, *big, big_image, *faces, specs, set.images, store, out));
     }
   }
+  const bool is_video = IsMovingVideo(out.probe);
   for (size_t i = 0; i < specs.size(); ++i) {
     const VariantSpec& spec = specs[i];
     const Image& image = set.images[i];
-    Result<std::string> bytes = Encode(image, spec);
-    if (!bytes.ok()) return bytes.status().WithContext(fmt::format("{}: {}", path, spec.kind));
-    TESSERA_RETURN_IF_ERROR(store.Put(spec.kind, hash, spec.format, *bytes));
-    // A change of format leaves no copy in the old one behind.
-    for (std::string_view ext : kMediaExtensions) {
-      if (ext != spec.format) TESSERA_RETURN_IF_ERROR(store.Remove(spec.kind, hash, ext));
+    std::optional<GeneratedVariant> made;
+    if (is_video && spec.video_clip) {
+      TESSERA_ASSIGN_OR_RETURN(made, StoreClip(engine, path, hash, spec, image, store));
     }
-    out.variants.push_back(GeneratedVariant{spec.kind, Recipe(spec), spec.format, image.width,
-                                            image.height, static_cast<int64_t>(bytes->size())});
+    if (!made) {
+      TESSERA_ASSIGN_OR_RETURN(made, StoreStill(path, hash, spec, image, store));
+      if (is_video) made->recipe = VideoRecipe(spec);
+      if (is_video && spec.video_clip) made->recipe += std::string(kStillMark) + spec.format;
+    }
+    out.variants.push_back(std::move(*made));
   }
   return out;
 }

@@ -4,6 +4,7 @@
 #define TESSERA_LIBRARY_VARIANTS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,9 @@ struct VariantSpec {
   Target target;
   std::string format;  // "jpg" or "webp": the encoder and the stored extension
   int quality = 85;    // 1..100
+  // Set: for a video, this variant is a short muted MP4 clip (Engine::VideoClip, its edge the
+  // still's size) instead of a still frame; for anything else the still is made as usual.
+  std::optional<ClipOptions> video_clip;
 };
 
 // Faces: found on the big thumbnail (the source of truth for later processing), kept in the
@@ -34,9 +38,14 @@ struct FaceOptions {
   double min_score = 0.15;
 };
 
-// thumbnails_big: fits 4096x1080, JPEG q85; square_thumbnails: CroppedSquare(500), JPEG q85;
-// small_square_thumbnails: CroppedSquare(250), JPEG q80.
+// thumbnails_big: fits 4096x1080, JPEG q85; square_thumbnails: CroppedSquare(500), JPEG q85,
+// and for videos a 3 s clip (the seed: "can be an image or a video"); small_square_thumbnails:
+// CroppedSquare(250), JPEG q80.
 std::vector<VariantSpec> DefaultVariants();
+
+// How the square thumbnail of a video is made: "clip" (a short muted MP4, the default) or
+// "frame" (a still, as for photos). InvalidArgument for anything else.
+Status ApplyVideoSquareSetting(std::vector<VariantSpec>& specs, std::string_view mode);
 
 // Applies a setting of the form "KIND=FORMAT[:QUALITY[:WxH]]" (e.g. "thumbnails_big=webp:80",
 // "square_thumbnails=jpg:90:400x400") to the spec of that kind. InvalidArgument naming the
@@ -48,6 +57,19 @@ Status ApplyVariantSetting(std::vector<VariantSpec>& specs, std::string_view set
 // from the current one is stale and is regenerated.
 std::string Recipe(const VariantSpec& spec);
 
+// The recipe of `spec` for a file that is a video: the clip's recipe when the spec makes clips
+// (e.g. "square_thumbnails clip 500x500 mp4 3s 25fps crf28 veryfast tessera 0.1.0"), else
+// Recipe(spec) + " video". Every variant of a video names it, so that a scan can tell from the
+// stored recipes alone which photos a change of the video setting touches.
+std::string VideoRecipe(const VariantSpec& spec);
+
+// The recipe a photo's stored variant should have now: `stored` is that variant's recorded
+// recipe and tells whether the photo is a video. True when `stored` is current for `spec`. A
+// still standing in for a clip the video could not give (VideoRecipe + " still") is current.
+bool RecipeIsCurrent(const VariantSpec& spec, std::string_view stored);
+
+// Whether a recorded recipe is that of a variant of a video.
+bool IsVideoRecipe(std::string_view recipe);
 // One stored variant, as recorded in the catalog (photo_id excepted).
 struct GeneratedVariant {
   std::string kind;
@@ -65,10 +87,14 @@ struct GeneratedVariants {
   bool faces_detected = false;
   std::vector<Face> faces;  // photo_id 0
   std::string faces_recipe;
-  std::string placeholder;  // base64 ThumbHash of the big thumbnail; "" when it was not made
+  // Base64 ThumbHash of the big thumbnail's picture (fitted inside 100x100 in the same decode);
+  // "" when it was not made.
+  std::string placeholder;
 };
 
-// Decodes `path` once (Engine::Thumbnail with every spec's target), encodes each image and stores
+// Decodes `path` once (Engine::Thumbnail with every spec's target, plus a 100x100 fit for the
+// placeholder when the big thumbnail is made), encodes each image (or, for a video and a spec
+// with `video_clip`, makes the clip; should the video give none, its still stands in) and stores
 // it under (spec.kind, hash, spec.format) in `store`. When `faces` asks for it and the specs
 // include the big thumbnail, faces are found on it, their crops stored (kind "faces", FaceName)
 // and the square crops centred on them instead of on the most interesting region. A failure of
@@ -84,6 +110,9 @@ Result<GeneratedVariants> GenerateVariants(const Engine& engine, const std::stri
                                            const MediaStore& store,
                                            const FaceOptions* faces = nullptr,
                                            const VariantSpec* face_source = nullptr);
+
+// Whether a probed file is a video with moving pictures (what gets clips and video recipes).
+bool IsMovingVideo(const ProbeInfo& probe);
 
 // The spec of the big thumbnail (kind "thumbnails_big") in `specs`, or null.
 const VariantSpec* BigSpec(const std::vector<VariantSpec>& specs);

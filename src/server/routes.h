@@ -130,6 +130,10 @@ class Router {
   // The same, for a file already stat'ed as `st`.
   Response ServeStat(const Request& request, const std::string& path, const struct stat& st,
                      const std::string& etag, bool is_public, std::string_view content_type);
+  // ServeStat's answer with byte ranges (206, 416): originals and stored videos. The caller has
+  // answered If-None-Match already.
+  Response ServeRange(const Request& request, const std::string& path, const struct stat& st,
+                      const std::string& etag, bool is_public, std::string_view content_type);
   // Whether a token's id was revoked by a logout (a catalog failure counts as revoked).
   bool IsRevoked(const std::string& token_id);
 

@@ -170,6 +170,15 @@ Response Router::HandleOriginal(const Request& request, const library::Photo& ph
   if (IfNoneMatchHits(request.Header("If-None-Match"), etag)) {
     return NotModified(photo.is_public, etag, st, options_.media_max_age_seconds);
   }
+  std::string mime =
+      photo.meta.mime_type.empty() ? "application/octet-stream" : photo.meta.mime_type;
+  return ServeRange(request, **located, st, etag, photo.is_public, mime);
+}
+
+Response Router::ServeRange(const Request& request, const std::string& path, const struct stat& st,
+                            const std::string& etag, bool is_public,
+                            std::string_view content_type) {
+  const uint64_t size = static_cast<uint64_t>(st.st_size);
   Response response;
   response.AddHeader("Accept-Ranges", "bytes");
   ByteRange range;
@@ -188,11 +197,9 @@ Response Router::HandleOriginal(const Request& request, const library::Photo& ph
       range = ByteRange{0, size == 0 ? 0 : size - 1};
       break;
   }
-  std::string mime =
-      photo.meta.mime_type.empty() ? "application/octet-stream" : photo.meta.mime_type;
-  response.AddHeader("Content-Type", mime);
-  AddCacheHeaders(response, photo.is_public, etag, st, options_.media_max_age_seconds);
-  if (size > 0) response.file = StatedFile(**located, range, st);
+  response.AddHeader("Content-Type", std::string(content_type));
+  AddCacheHeaders(response, is_public, etag, st, options_.media_max_age_seconds);
+  if (size > 0) response.file = StatedFile(path, range, st);
   return response;
 }
 
@@ -208,6 +215,10 @@ Response Router::ServeStat(const Request& request, const std::string& path, cons
                            const std::string& etag, bool is_public, std::string_view content_type) {
   if (IfNoneMatchHits(request.Header("If-None-Match"), etag)) {
     return NotModified(is_public, etag, st, options_.media_max_age_seconds);
+  }
+  // Stored videos (a clip as a square thumbnail) seek, and Safari plays only what it can range.
+  if (content_type.rfind("video/", 0) == 0) {
+    return ServeRange(request, path, st, etag, is_public, content_type);
   }
   Response response;
   response.AddHeader("Content-Type", std::string(content_type));

@@ -229,6 +229,33 @@ TEST_F(RoutesTest, OriginalsWithRanges) {
   EXPECT_EQ(router_->Handle(ranged).status, 304);
 }
 
+TEST_F(RoutesTest, AClipSquareIsServedAsVideoWithRanges) {
+  // A video's square thumbnail stored as an MP4 clip: its recipe names mp4.
+  const std::string clip(3000, 'v');
+  ASSERT_TRUE(store_.Put("square_thumbnails", Hash(kPrivate), "mp4", clip).ok());
+  ASSERT_TRUE(catalog_
+                  ->RecordVariant(library::Variant{
+                      photo_ids_[kPrivate], "square_thumbnails",
+                      "square_thumbnails clip 500x500 mp4 3s 25fps crf28 veryfast tessera 0", 500,
+                      500, static_cast<int64_t>(clip.size())})
+                  .ok());
+  const std::string auth = "Bearer " + AccessFor(alice_);
+  const std::string target = "/media/square_thumbnails/" + Hash(kPrivate);
+  Response whole = Get(target, auth);
+  EXPECT_EQ(whole.status, 200);
+  EXPECT_EQ(whole.Header("Content-Type"), "video/mp4");
+  EXPECT_EQ(whole.Header("Accept-Ranges"), "bytes");
+  EXPECT_EQ(SentBytes(whole), clip);
+  Request ranged{"GET", target, {{"Authorization", auth}, {"Range", "bytes=0-1"}}, "", ""};
+  Response part = router_->Handle(ranged);
+  EXPECT_EQ(part.status, 206);
+  EXPECT_EQ(part.Header("Content-Range"), "bytes 0-1/3000");
+  EXPECT_EQ(SentBytes(part), "vv");
+  // Images answer whole, as before.
+  ranged.target = "/media/thumbnails_big/" + Hash(kPrivate);
+  EXPECT_EQ(router_->Handle(ranged).status, 200);
+}
+
 TEST_F(RoutesTest, OriginalsWithoutALocatorAreNotImplemented) {
   Router bare(*catalog_, store_, tokens_);
   Request request{"GET", "/media/photos/" + Hash(kPublic), {}, "", ""};
