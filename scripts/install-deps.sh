@@ -23,13 +23,19 @@ BUILD=(
   libraw-dev libmagick++-6.q16-dev libseccomp-dev
   libsqlite3-dev libsodium-dev libargon2-dev libxxhash-dev libjwt-dev libboost-dev
   libpqxx-dev libdlib-dev
+  bubblewrap
 )
+# bubblewrap: not for building; other programs' .thumbnailer entries run inside it.
 # npm: make-corpus.sh fetches three npm packages with real camera JPEGs (without npm the
 # corpus lacks several photos and orientation samples, and corpus tests would fail in CI).
 # ffmpeg and imagemagick: tests derive an HDR clip and PSD/TGA/ICO/... samples at run time.
-TEST=(python3 python3-gi gir1.2-gnomedesktop-3.0 gir1.2-gdkpixbuf-2.0 dbus libvips-tools npm
-      ffmpeg imagemagick postgresql)
-BENCH=(nodejs npm libvips-tools imagemagick ffmpegthumbnailer time wrk curl nginx)
+# dbus-daemon: the D-Bus service tests start a private session bus of their own.
+# gnome-font-viewer and fonts-dejavu-core: a real installed .thumbnailer (fonts, which tessera
+# does not decode) and a font for it.
+TEST=(python3 python3-gi gir1.2-gnomedesktop-3.0 gir1.2-gdkpixbuf-2.0 dbus dbus-daemon
+      libvips-tools npm ffmpeg imagemagick postgresql gnome-font-viewer fonts-dejavu-core)
+# tumbler: XFCE's thumbnail service, the anchor of bench/dbus.sh.
+BENCH=(nodejs npm libvips-tools imagemagick ffmpegthumbnailer time wrk curl nginx tumbler)
 
 want=("${BUILD[@]}")
 for arg in "$@"; do

@@ -28,6 +28,7 @@ Command RegisterServe(CLI::App& app);
 Command RegisterScan(CLI::App& app);
 Command RegisterUser(CLI::App& app);
 Command RegisterPhoto(CLI::App& app);
+Command RegisterDbusService(CLI::App& app);
 
 }  // namespace tessera::cli
 

@@ -36,6 +36,7 @@ struct ThumbnailArgs {
   bool no_fast_jpeg = false;
   int timeout = IsolationOptions{}.timeout_seconds;
   uint64_t helper_memory_mib = IsolationOptions{}.memory_bytes >> 20;
+  ExternalArgs external;
 };
 
 struct Tally {
@@ -65,6 +66,7 @@ struct Tally {
 nlohmann::json ToJson(const FileResult& r) {
   nlohmann::json j = {{"path", r.path}, {"outcome", OutcomeName(r.outcome)}};
   if (!r.mime_type.empty()) j["mime_type"] = r.mime_type;
+  if (!r.external.empty()) j["thumbnailer"] = r.external;
   if (!r.status.ok()) j["error"] = r.status.message();
   nlohmann::json sizes = nlohmann::json::array();
   for (xdg::ThumbSize s : r.written) sizes.push_back(xdg::SizeDirName(s));
@@ -125,6 +127,7 @@ int Run(const ThumbnailArgs& args) {
   DesktopOptions options;
   options.sizes = *sizes;
   options.force = args.force;
+  options.external = ExternalOptionsFrom(args.external, args.timeout);
   if (!args.draft.empty()) {
     options.draft_export = true;
     options.draft_quality = args.draft == "lq" ? xdg::DraftQuality::kLow : xdg::DraftQuality::kHigh;
@@ -215,6 +218,7 @@ Command RegisterThumbnail(CLI::App& app) {
                   "ImageMagick, SVG, PDF, JPEG XL) may spend on one file")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
+  AddExternalOptions(sub, args->external);
   sub->add_option("--helper-memory", args->helper_memory_mib,
                   "Address-space limit of each isolated decoder process, in MiB")
       ->check(CLI::Range(256, 1 << 20))

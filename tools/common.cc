@@ -77,6 +77,26 @@ void PrintError(const std::string& message) {
   std::fprintf(stderr, "tessera: %s\n", message.c_str());
 }
 
+void AddExternalOptions(CLI::App* sub, ExternalArgs& args) {
+  sub->add_flag("--no-external", args.no_external,
+                "Never run other programs' .thumbnailer entries (for types tessera cannot read)");
+  sub->add_option("--sandbox", args.sandbox,
+                  "Run those programs inside bubblewrap: auto (when it works here), require, off")
+      ->check(CLI::IsMember({"auto", "require", "off"}))
+      ->capture_default_str();
+}
+
+ExternalThumbnailerOptions ExternalOptionsFrom(const ExternalArgs& args, int timeout_seconds) {
+  ExternalThumbnailerOptions options;
+  options.enabled = !args.no_external;
+  options.timeout_seconds = timeout_seconds;
+  using Sandbox = ExternalThumbnailerOptions::Sandbox;
+  options.sandbox = args.sandbox == "require" ? Sandbox::kRequired
+                    : args.sandbox == "off"   ? Sandbox::kOff
+                                              : Sandbox::kAuto;
+  return options;
+}
+
 EngineOptions DefaultEngineOptions() {
   EngineOptions options;
   options.verbose_helpers = spdlog::get_level() <= spdlog::level::debug;

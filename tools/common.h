@@ -2,9 +2,11 @@
 #ifndef TESSERA_TOOLS_COMMON_H_
 #define TESSERA_TOOLS_COMMON_H_
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
 
+#include "tessera/desktop.h"
 #include "tessera/engine.h"
 #include "tessera/status.h"
 #include "tessera/xdg.h"
@@ -26,6 +28,15 @@ std::vector<std::string> ExpandPaths(const std::vector<std::string>& paths, bool
 
 // Engine options every subcommand shares: the helpers log at debug level under -v.
 EngineOptions DefaultEngineOptions();
+
+// --no-external and --sandbox auto|require|off: other programs' .thumbnailer entries.
+struct ExternalArgs {
+  bool no_external = false;
+  std::string sandbox = "auto";
+};
+void AddExternalOptions(CLI::App* sub, ExternalArgs& args);
+// The options they give; the time limit is the decoders' (`timeout_seconds`).
+ExternalThumbnailerOptions ExternalOptionsFrom(const ExternalArgs& args, int timeout_seconds);
 
 // Prints "tessera: <message>" to stderr.
 void PrintError(const std::string& message);

@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
       tessera::cli::RegisterInfo(app),        tessera::cli::RegisterClean(app),
       tessera::cli::RegisterThumbnailer(app), tessera::cli::RegisterServe(app),
       tessera::cli::RegisterScan(app),        tessera::cli::RegisterUser(app),
-      tessera::cli::RegisterPhoto(app),
+      tessera::cli::RegisterPhoto(app),       tessera::cli::RegisterDbusService(app),
   };
 
   try {

@@ -106,6 +106,27 @@ class Cache {
   Status RecordFailure(const Original& original, std::string_view reason) const;
   bool HasFailure(const Original& original) const;
 
+  // --- Following the file manager (the D-Bus Cache1 interface) ---
+  // URIs are canonicalised as CanonicalUri does when they are file:// URIs; others are used as
+  // given. Each thumbnail is handled in every size folder and in our failure folder.
+  //
+  // After the original at `from_uri` was moved to `to_uri`: its thumbnails are rewritten with
+  // Thumb::URI and Thumb::MTime of the file now at `to_uri` (other keys and the pixels kept)
+  // and stored under the new name, atomically and 0600; the old ones are removed. When `to_uri`
+  // is a folder, the thumbnails of every file that was below `from_uri` follow it. A thumbnail
+  // whose Thumb::Size differs from the file at the new place, or whose new place cannot be
+  // stat'ed, is removed rather than carried over. Returns the thumbnails written.
+  Result<int> Move(const std::string& from_uri, const std::string& to_uri) const;
+  // The same after a copy, except that the originals keep their thumbnails and only
+  // thumbnails still valid for the original are carried over. Returns the thumbnails written.
+  Result<int> Copy(const std::string& from_uri, const std::string& to_uri) const;
+  // Removes the thumbnails of `uri` (an original that was deleted). Returns how many.
+  Result<int> Delete(const std::string& uri) const;
+  // Removes the thumbnails of originals at or below any of `base_uris` (of every original when
+  // the list is empty) that are local files no longer there and, when `since` > 0, those whose
+  // Thumb::MTime is older than `since` (seconds since the epoch). Returns how many.
+  Result<int> Cleanup(const std::vector<std::string>& base_uris, int64_t since) const;
+
  private:
   CacheOptions options_;
 };

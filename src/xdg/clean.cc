@@ -47,14 +47,6 @@ Status ListFiles(const std::string& dir, std::vector<Entry>* out) {
   return Status::Ok();
 }
 
-// "<32 lowercase hex>.png": a thumbnail's name. Anything else in a cache folder is a temp file
-// (ours are ".<md5>.png.XXXXXX"; other writers use similar names).
-bool IsThumbnailName(const std::string& name) {
-  if (name.size() != 36 || name.substr(32) != ".png") return false;
-  return std::all_of(name.begin(), name.begin() + 32,
-                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
 // The thumbnail's Thumb::URI names a local file that no longer exists.
 bool IsOrphan(const std::string& thumbnail) {
   Result<PngText> text = ReadPngText(thumbnail);
@@ -107,7 +99,7 @@ Result<CleanReport> Clean(const std::string& base_dir, const CleanOptions& optio
     TESSERA_RETURN_IF_ERROR(ListFiles(dir, &files).WithContext("clean"));
     for (const Entry& entry : files) {
       report.bytes_before += entry.bytes;
-      if (!IsThumbnailName(entry.name)) {
+      if (!internal::IsThumbnailName(entry.name)) {
         // A writer may still be working on a young one.
         if (now - entry.mtime > kTempMaxAgeSeconds) {
           TESSERA_RETURN_IF_ERROR(remove(entry, &report.removed_temp));

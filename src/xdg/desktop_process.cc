@@ -146,13 +146,19 @@ FileResult ProcessOriginal(const std::string& path, const xdg::Cache& cache,
   for (xdg::ThumbSize size : missing_sizes) {
     // A Store error is the environment's (disk full, folder not writable): no failure record.
     Status stored = cache.Store(original, size, set->images[next++], meta);
-    if (!stored.ok()) return finish(Outcome::kFailed, stored);
+    if (!stored.ok()) {
+      result.store_failed = true;
+      return finish(Outcome::kFailed, stored);
+    }
     result.written.push_back(size);
   }
   for (int edge : missing_drafts) {
     Status stored = xdg::StoreDraft(original, edge, options.draft_quality, set->images[next++],
                                     set->probe.OrientedWidth(), set->probe.OrientedHeight());
-    if (!stored.ok()) return finish(Outcome::kFailed, stored);
+    if (!stored.ok()) {
+      result.store_failed = true;
+      return finish(Outcome::kFailed, stored);
+    }
   }
   if (options.force && personal) unlink(cache.FailurePath(original.uri).c_str());
   return finish(Outcome::kGenerated, {});

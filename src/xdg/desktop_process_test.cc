@@ -143,6 +143,7 @@ TEST_F(DesktopProcessTest, TransientEngineFailureIsNotRecorded) {
     FileResult result = Run();
     EXPECT_EQ(result.outcome, Outcome::kFailed);
     EXPECT_FALSE(cache_.HasFailure(Original())) << error.ToString();
+    EXPECT_FALSE(result.store_failed);
   }
   EXPECT_FALSE(xdg::testing::ReadFile(cache_.FailurePath(Original().uri)).size());
 }
@@ -158,6 +159,7 @@ TEST_F(DesktopProcessTest, UnwritableCacheFailsWithoutRecord) {
       << result.status.ToString();
   EXPECT_FALSE(cache_.HasFailure(Original()));
   EXPECT_NE(access((cache_.base_dir() + "/fail").c_str(), F_OK), 0);
+  EXPECT_TRUE(result.store_failed);
 }
 
 TEST_F(DesktopProcessTest, SkipsCacheFilesAndNonRegularFiles) {

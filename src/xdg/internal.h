@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tessera/xdg.h"
 
@@ -44,6 +45,28 @@ bool DraftFileMatches(const std::string& path, const Original& original);
 
 // Permission bits of the folder holding `path` (for folders created beside an original).
 uint32_t ParentDirMode(const std::string& path);
+
+// The value of `key`, or null.
+const std::string* FindKey(const PngText& text, std::string_view key);
+
+// "<32 lowercase hex>.png": a thumbnail's name (anything else in a cache folder is a temp file).
+bool IsThumbnailName(std::string_view name);
+
+// The folders of `base_dir` that hold thumbnails of originals, named by the MD5 of the URI:
+// one per size, and our failure folder.
+std::vector<std::string> ThumbnailFolders(const std::string& base_dir);
+
+// The thumbnails (by IsThumbnailName) directly inside `dir`; a missing folder has none.
+std::vector<std::string> ThumbnailFilesIn(const std::string& dir);
+
+// The local path a file:// URI names (GLib's g_filename_from_uri; "localhost" only), or nullopt.
+std::optional<std::string> LocalPathOfUri(const std::string& uri);
+
+// CanonicalUri of the path a file:// URI names; any other URI as it is.
+std::string CanonicalFormOfUri(const std::string& uri);
+
+// True when `uri` is `base` or names something below it ("file:///a/b" is below "file:///a").
+bool IsAtOrBelow(std::string_view uri, std::string_view base);
 
 }  // namespace tessera::xdg::internal
 

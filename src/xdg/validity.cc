@@ -10,14 +10,14 @@
 #include "tessera/xdg.h"
 
 namespace tessera::xdg::internal {
-namespace {
-
 const std::string* FindKey(const PngText& text, std::string_view key) {
   for (const auto& [k, v] : text) {
     if (k == key) return &v;
   }
   return nullptr;
 }
+
+namespace {
 
 Lookup Stale(Lookup lookup, std::string reason) {
   lookup.state = LookupState::kStale;
