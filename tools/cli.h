@@ -29,6 +29,7 @@ Command RegisterScan(CLI::App& app);
 Command RegisterUser(CLI::App& app);
 Command RegisterPhoto(CLI::App& app);
 Command RegisterDbusService(CLI::App& app);
+Command RegisterWorker(CLI::App& app);
 
 }  // namespace tessera::cli
 

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
       tessera::cli::RegisterThumbnailer(app), tessera::cli::RegisterServe(app),
       tessera::cli::RegisterScan(app),        tessera::cli::RegisterUser(app),
       tessera::cli::RegisterPhoto(app),       tessera::cli::RegisterDbusService(app),
+      tessera::cli::RegisterWorker(app),
   };
 
   try {

@@ -105,6 +105,9 @@ struct Job {
   int64_t library_id = 0;
   std::string rel_path;
   int attempts = 0;  // how many times it was claimed, this claim included
+  // The scan that queued it (its files are marked seen by that scan, whoever processes them);
+  // 0 for jobs queued before the catalog recorded it.
+  int64_t generation = 0;
 };
 
 struct JobCounts {
@@ -159,6 +162,8 @@ class Catalog {
   // REQUIRES: the photo and the library have the same owner (else kInvalidArgument).
   virtual Status UpsertFile(const PhotoFile& file) = 0;
   // Records that scan `generation` saw an unchanged file. kNotFound when it is not catalogued.
+  // Generations only go up: marking a file seen by an older scan than its last one (a worker on
+  // another host finishing an old job) changes nothing; UpsertFile keeps the later one too.
   virtual Status MarkSeen(int64_t library_id, std::string_view rel_path, int64_t generation) = 0;
   // Deletes the library's files last seen before `generation`: the ones the scan did not find.
   // Returns how many. Photos left without files are kept (their variants and shares too).
@@ -196,8 +201,10 @@ class Catalog {
   virtual Result<std::vector<Face>> FacesOfPhoto(int64_t photo_id) = 0;
 
   // --- Job queue.
-  // Queues (library_id, rel_path) unless it is already queued (then nothing changes).
-  virtual Status EnqueueJob(int64_t library_id, std::string_view rel_path) = 0;
+  // Queues (library_id, rel_path) for scan `generation`; a job already queued keeps its place
+  // and takes the later of the two generations.
+  virtual Status EnqueueJob(int64_t library_id, std::string_view rel_path,
+                            int64_t generation) = 0;
   // Claims the oldest job of the library (of any library when empty) that is unclaimed or whose
   // lease ended before `now`, for `worker` until `now + lease_seconds`. Two workers never hold
   // the same job under a live lease.

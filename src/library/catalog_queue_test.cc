@@ -28,9 +28,9 @@ class CatalogQueueTest : public CatalogFixture {
 TESSERA_CATALOG_BACKENDS(CatalogQueueTest);
 
 TEST_P(CatalogQueueTest, EnqueueIsIdempotentAndClaimsInOrder) {
-  ASSERT_TRUE(catalog_->EnqueueJob(library_, "a.jpg").ok());
-  ASSERT_TRUE(catalog_->EnqueueJob(library_, "b.jpg").ok());
-  ASSERT_TRUE(catalog_->EnqueueJob(library_, "a.jpg").ok());
+  ASSERT_TRUE(catalog_->EnqueueJob(library_, "a.jpg", 1).ok());
+  ASSERT_TRUE(catalog_->EnqueueJob(library_, "b.jpg", 1).ok());
+  ASSERT_TRUE(catalog_->EnqueueJob(library_, "a.jpg", 1).ok());
   auto counts = catalog_->CountJobs(library_, 1000);
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->pending, 2);
@@ -57,8 +57,40 @@ TEST_P(CatalogQueueTest, EnqueueIsIdempotentAndClaimsInOrder) {
   EXPECT_EQ(counts->claimed, 1);
 }
 
+TEST_P(CatalogQueueTest, AJobCarriesTheLatestScanThatQueuedIt) {
+  ASSERT_TRUE(catalog_->EnqueueJob(library_, "a.jpg", 500).ok());
+  ASSERT_TRUE(catalog_->EnqueueJob(library_, "a.jpg", 700).ok());  // a later scan queues it too
+  ASSERT_TRUE(catalog_->EnqueueJob(library_, "a.jpg", 600).ok());  // an older one comes in late
+  ASSERT_TRUE(catalog_->EnqueueJob(library_, "b.jpg", 300).ok());
+  auto a = catalog_->ClaimJob(std::nullopt, "w1", 1000, 60);
+  ASSERT_TRUE(a.ok() && a->has_value());
+  EXPECT_EQ((*a)->rel_path, "a.jpg");
+  EXPECT_EQ((*a)->generation, 700);
+  auto b = catalog_->ClaimJob(std::nullopt, "w1", 1000, 60);
+  ASSERT_TRUE(b.ok() && b->has_value());
+  EXPECT_EQ((*b)->generation, 300);
+}
+
+TEST_P(CatalogQueueTest, SeenGenerationsOnlyGoUp) {
+  // A worker finishing an old scan's job must not make a file look unseen by the newer scan.
+  auto photo = catalog_->UpsertPhoto(owner_, HashOf(1), testing::JpegMeta());
+  ASSERT_TRUE(photo.ok());
+  ASSERT_TRUE(catalog_->UpsertFile(PhotoFile{library_, "a.jpg", 1, 1, "q", *photo, 700}).ok());
+  ASSERT_TRUE(catalog_->MarkSeen(library_, "a.jpg", 500).ok());
+  ASSERT_TRUE(catalog_->UpsertFile(PhotoFile{library_, "a.jpg", 2, 2, "r", *photo, 600}).ok());
+  auto file = catalog_->FindFile(library_, "a.jpg");
+  ASSERT_TRUE(file.ok() && file->has_value());
+  EXPECT_EQ((*file)->seen_generation, 700);
+  EXPECT_EQ((*file)->size, 2) << "the rest of the row is updated";
+  ASSERT_TRUE(catalog_->MarkSeen(library_, "a.jpg", 800).ok());
+  EXPECT_EQ((*catalog_->FindFile(library_, "a.jpg"))->seen_generation, 800);
+  auto removed = catalog_->RemoveFilesNotSeen(library_, 800);
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(*removed, 0);
+}
+
 TEST_P(CatalogQueueTest, AnExpiredLeaseIsClaimedAgainAfterACrash) {
-  ASSERT_TRUE(catalog_->EnqueueJob(library_, "a.jpg").ok());
+  ASSERT_TRUE(catalog_->EnqueueJob(library_, "a.jpg", 1).ok());
   auto claimed = catalog_->ClaimJob(library_, "crashed-worker", 1000, 30);
   ASSERT_TRUE(claimed.ok() && claimed->has_value());
   // The worker dies; the catalog is reopened by a new process.
@@ -72,8 +104,8 @@ TEST_P(CatalogQueueTest, AnExpiredLeaseIsClaimedAgainAfterACrash) {
 }
 
 TEST_P(CatalogQueueTest, ARestartedWorkerTakesBackItsClaims) {
-  ASSERT_TRUE(catalog_->EnqueueJob(library_, "a.jpg").ok());
-  ASSERT_TRUE(catalog_->EnqueueJob(library_, "b.jpg").ok());
+  ASSERT_TRUE(catalog_->EnqueueJob(library_, "a.jpg", 1).ok());
+  ASSERT_TRUE(catalog_->EnqueueJob(library_, "b.jpg", 1).ok());
   ASSERT_TRUE(catalog_->ClaimJob(library_, "host-a", 1000, 600)->has_value());
   ASSERT_TRUE(catalog_->ClaimJob(library_, "host-b", 1000, 600)->has_value());
   ASSERT_TRUE(catalog_->ReleaseClaims("host-a").ok());
@@ -89,7 +121,7 @@ TEST_P(CatalogQueueTest, ARestartedWorkerTakesBackItsClaims) {
 TEST_P(CatalogQueueTest, ConcurrentWorkersNeverShareAJob) {
   constexpr int kJobs = 200;
   for (int i = 0; i < kJobs; ++i) {
-    ASSERT_TRUE(catalog_->EnqueueJob(library_, "f" + std::to_string(i)).ok());
+    ASSERT_TRUE(catalog_->EnqueueJob(library_, "f" + std::to_string(i), 1).ok());
   }
   auto second = store_->Open();
   ASSERT_TRUE(second.ok()) << second.status().ToString();
@@ -122,9 +154,9 @@ TEST_P(CatalogQueueTest, ConcurrentWorkersNeverShareAJob) {
 TEST_P(CatalogQueueTest, JobsOfOneLibraryOrAny) {
   auto other = catalog_->AddLibrary(owner_, "/other");
   ASSERT_TRUE(other.ok());
-  ASSERT_TRUE(catalog_->EnqueueJob(*other, "o.jpg").ok());
-  ASSERT_TRUE(catalog_->EnqueueJob(library_, "l.jpg").ok());
-  EXPECT_EQ(catalog_->EnqueueJob(9999, "x.jpg").code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(catalog_->EnqueueJob(*other, "o.jpg", 1).ok());
+  ASSERT_TRUE(catalog_->EnqueueJob(library_, "l.jpg", 1).ok());
+  EXPECT_EQ(catalog_->EnqueueJob(9999, "x.jpg", 1).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(catalog_->CountJobs(library_, 1)->pending, 1);
   EXPECT_EQ(catalog_->CountJobs(std::nullopt, 1)->pending, 2);
   auto mine = catalog_->ClaimJob(library_, "w", 1, 10);

@@ -185,7 +185,7 @@ TEST_P(CatalogTest, PathsAreKeptAndSortedByteForByte) {
   const std::string reason = "corrupt: decode: /photos/" + latin1 + ": truncated";
   ASSERT_TRUE(catalog_->RecordFailure(FileFailure{lib, latin1, 1, 2, reason, 0}).ok());
   EXPECT_EQ((*catalog_->FindFailure(lib, latin1))->reason, reason);
-  ASSERT_TRUE(catalog_->EnqueueJob(lib, latin1).ok());
+  ASSERT_TRUE(catalog_->EnqueueJob(lib, latin1, 1).ok());
   auto job = catalog_->ClaimJob(lib, "w", 10, 10);
   ASSERT_TRUE(job.ok() && job->has_value());
   EXPECT_EQ((*job)->rel_path, latin1);
@@ -343,7 +343,7 @@ TEST_P(CatalogTest, ARefusedCallInsideATransactionLeavesTheRestToCommit) {
                     EXPECT_EQ(catalog_->UpsertFile(File(lib, "x.jpg", bobs, 1)).code(),
                               StatusCode::kInvalidArgument);
                     EXPECT_EQ(catalog_->Share(9999, bob).code(), StatusCode::kInvalidArgument);
-                    EXPECT_EQ(catalog_->EnqueueJob(9999, "x").code(), StatusCode::kInvalidArgument);
+                    EXPECT_EQ(catalog_->EnqueueJob(9999, "x", 1).code(), StatusCode::kInvalidArgument);
                     EXPECT_EQ(catalog_->SetPassword(9999, "x").code(), StatusCode::kNotFound);
                     EXPECT_FALSE(catalog_->ReplaceFaces(bobs, {Face{bobs, 0}, Face{bobs, 0}}).ok());
                     return catalog_->AddUser(User{0, "carol", "", ""}).status();

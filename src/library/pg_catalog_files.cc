@@ -65,7 +65,8 @@ Status PgCatalog::UpsertFile(const PhotoFile& file) {
                  "ON p.owner_id = l.owner_id WHERE l.id = $1::bigint AND p.id = $6::bigint) "
                  "ON CONFLICT (library_id, rel_path) DO UPDATE SET size = excluded.size, "
                  "mtime_ns = excluded.mtime_ns, quick_hash = excluded.quick_hash, "
-                 "photo_id = excluded.photo_id, seen_generation = excluded.seen_generation"),
+                 "photo_id = excluded.photo_id, "
+                 "seen_generation = GREATEST(files.seen_generation, excluded.seen_generation)"),
         file.library_id, Bytes(file.rel_path), file.size, file.mtime_ns, file.quick_hash,
         file.photo_id, file.seen_generation);
     if (result.affected_rows() == 0) {
@@ -82,7 +83,8 @@ Status PgCatalog::MarkSeen(int64_t library_id, std::string_view rel_path, int64_
   std::lock_guard lock(mu_);
   return Run("mark file seen", [&](pqxx::transaction_base& tx) -> Status {
     pqxx::result result = tx.exec_prepared(
-        Prepared("UPDATE files SET seen_generation = $3 WHERE library_id = $1 AND rel_path = $2"),
+        Prepared("UPDATE files SET seen_generation = GREATEST(seen_generation, $3) "
+                 "WHERE library_id = $1 AND rel_path = $2"),
         library_id, Bytes(rel_path), generation);
     if (result.affected_rows() == 0) {
       return Status::NotFound(

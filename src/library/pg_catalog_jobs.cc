@@ -5,16 +5,19 @@
 
 namespace tessera::library {
 
-Status PgCatalog::EnqueueJob(int64_t library_id, std::string_view rel_path) {
+Status PgCatalog::EnqueueJob(int64_t library_id, std::string_view rel_path,
+                             int64_t generation) {
   std::lock_guard lock(mu_);
   return Run("enqueue job", [&](pqxx::transaction_base& tx) -> Status {
     // Already queued is fine, an unknown library is not: the statement tells them apart.
     pqxx::result result = tx.exec_prepared(
         Prepared("WITH known AS (SELECT EXISTS (SELECT 1 FROM libraries WHERE id = $1::bigint) "
-                 "AS ok), queued AS (INSERT INTO jobs (library_id, rel_path) "
-                 "SELECT $1::bigint, $2::bytea FROM known WHERE ok "
-                 "ON CONFLICT (library_id, rel_path) DO NOTHING) SELECT ok FROM known"),
-        library_id, Bytes(rel_path));
+                 "AS ok), queued AS (INSERT INTO jobs (library_id, rel_path, generation) "
+                 "SELECT $1::bigint, $2::bytea, $3::bigint FROM known WHERE ok "
+                 "ON CONFLICT (library_id, rel_path) DO UPDATE SET "
+                 "generation = GREATEST(jobs.generation, excluded.generation)) "
+                 "SELECT ok FROM known"),
+        library_id, Bytes(rel_path), generation);
     if (!result[0][0].as<bool>()) {
       return Status::InvalidArgument(fmt::format("catalog: no library {}", library_id));
     }
@@ -41,12 +44,13 @@ Result<std::optional<Job>> PgCatalog::ClaimJob(std::optional<int64_t> library_id
                  "WHERE id = (SELECT id FROM jobs WHERE lease_until < $3 "
                  "AND ($1::bigint IS NULL OR library_id = $1::bigint) "
                  "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) "
-                 "RETURNING id, library_id, rel_path, attempts"),
+                 "RETURNING id, library_id, rel_path, attempts, generation"),
         library_id, std::string(worker), now, lease_until);
     if (result.empty()) return std::optional<Job>();
     const pqxx::row row = result[0];
     return std::optional<Job>(
-        Job{row[0].as<int64_t>(), row[1].as<int64_t>(), BytesOf(row[2]), row[3].as<int>()});
+        Job{row[0].as<int64_t>(), row[1].as<int64_t>(), BytesOf(row[2]), row[3].as<int>(),
+            row[4].as<int64_t>()});
   });
 }
 

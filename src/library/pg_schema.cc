@@ -136,6 +136,9 @@ CREATE TABLE jobs (
 );
 CREATE INDEX jobs_by_lease ON jobs (lease_until, id);
 )sql",
+    // 1 -> 2: jobs remember the scan that queued them, so a worker on any host marks the
+    // files it processes as seen by that scan.
+    "ALTER TABLE jobs ADD COLUMN generation BIGINT NOT NULL DEFAULT 0;",
 };
 
 }  // namespace

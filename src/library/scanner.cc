@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -156,7 +157,7 @@ Result<ScanReport> Scanner::Scan(const Library& library) {
         ++total.files_seen;
         TESSERA_ASSIGN_OR_RETURN(bool needs_work, Triage(library, *entry, generation, total));
         if (needs_work) {
-          TESSERA_RETURN_IF_ERROR(catalog_.EnqueueJob(library.id, entry->rel_path));
+          TESSERA_RETURN_IF_ERROR(catalog_.EnqueueJob(library.id, entry->rel_path, generation));
           ++total.queued;
         }
       }
@@ -165,7 +166,7 @@ Result<ScanReport> Scanner::Scan(const Library& library) {
   }
 
   // Phase two. An interrupted scan has not seen everything: removing rows then would lose files.
-  TESSERA_RETURN_IF_ERROR(Drain(library, root, generation, total.queued, total));
+  TESSERA_RETURN_IF_ERROR(Drain(LibraryRoot{library, root}, total.queued, total));
 
   TESSERA_ASSIGN_OR_RETURN(total.removed, catalog_.RemoveFilesNotSeen(library.id, generation));
   TESSERA_ASSIGN_OR_RETURN(std::vector<FileFailure> failures, catalog_.Failures(library.id));
@@ -203,35 +204,67 @@ Result<bool> Scanner::Triage(const Library& library, const Entry& entry, int64_t
   return true;
 }
 
-Status Scanner::Drain(const Library& library, const std::string& root, int64_t generation,
-                      int64_t queued, Counters& total) {
+Result<ScanReport> Scanner::Work() {
+  const auto start = std::chrono::steady_clock::now();
+  Counters total;
+  TESSERA_RETURN_IF_ERROR(Drain(std::nullopt, 0, total));
+  total.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return static_cast<ScanReport>(total);
+}
+
+Status Scanner::Drain(const std::optional<LibraryRoot>& only, int64_t queued, Counters& total) {
   const std::string worker = options_.worker_id.empty() ? HostName() : options_.worker_id;
   std::atomic<bool> stop{false};
-  std::mutex mu;  // guards total, first_error, done and progress calls
+  std::mutex mu;  // guards total, first_error, done, roots and progress calls
   Status first_error;
   int64_t done = 0;
+  // Libraries by id, for jobs of any library (Work): read from the catalog when one is new.
+  std::map<int64_t, LibraryRoot> roots;
+  if (only) roots.emplace(only->library.id, *only);
+  auto root_of = [&](int64_t library_id) -> Result<std::optional<LibraryRoot>> {
+    std::lock_guard<std::mutex> lock(mu);
+    if (roots.count(library_id) == 0 && !only) {
+      TESSERA_ASSIGN_OR_RETURN(std::vector<Library> all, catalog_.Libraries(std::nullopt));
+      for (const Library& library : all) {
+        std::error_code ec;
+        const fs::path root = fs::canonical(library.root, ec);
+        if (!ec) roots.insert_or_assign(library.id, LibraryRoot{library, root.string()});
+      }
+    }
+    auto it = roots.find(library_id);
+    if (it == roots.end()) return std::optional<LibraryRoot>();
+    return std::optional<LibraryRoot>(it->second);
+  };
 
   auto work = [&] {
     Counters mine;
     while (!stop) {
       if (options_.cancel != nullptr && options_.cancel->load()) {
         std::lock_guard<std::mutex> lock(mu);
-        if (first_error.ok())
-          first_error = Status::Aborted(fmt::format("scan of {} stopped", root));
+        if (first_error.ok()) {
+          first_error = Status::Aborted(
+              only ? fmt::format("scan of {} stopped", only->root) : std::string("work stopped"));
+        }
         stop = true;
         break;
       }
       Result<std::optional<Job>> job =
-          catalog_.ClaimJob(library.id, worker, UnixNow(), options_.lease_seconds);
+          catalog_.ClaimJob(only ? std::optional<int64_t>(only->library.id) : std::nullopt,
+                            worker, UnixNow(), options_.lease_seconds);
       Status s = job.status();
       if (s.ok() && !job->has_value()) break;
       std::string rel;
       const int64_t failed_before = mine.failed;
       if (s.ok()) {
         rel = (*job)->rel_path;
-        std::optional<Entry> entry = StatEntry(root, rel);
-        // A file gone since it was queued is left to the not-seen sweep.
-        if (entry) s = ProcessFile(library, *entry, generation, mine);
+        // Marked seen by the scan that queued it (generations only go up in the catalog).
+        const int64_t generation = (*job)->generation > 0 ? (*job)->generation : NextGeneration();
+        Result<std::optional<LibraryRoot>> lib = root_of((*job)->library_id);
+        s = lib.status();
+        // A library removed, or a file gone since it was queued, is left to the not-seen sweep.
+        std::optional<Entry> entry;
+        if (s.ok() && lib->has_value()) entry = StatEntry((*lib)->root, rel);
+        if (entry) s = ProcessFile((*lib)->library, *entry, generation, mine);
         if (s.ok()) s = catalog_.FinishJob((*job)->id);
       }
       std::lock_guard<std::mutex> lock(mu);

@@ -86,17 +86,26 @@ class Scanner {
   // One bad file never stops a scan.
   Result<ScanReport> Scan(const Library& library);
 
+  // Processes queued jobs of every library until none is left (claimable), walking nothing and
+  // removing nothing: what `tessera worker` runs on hosts that share a PostgreSQL catalog (and
+  // see the libraries at the same paths). Each file is marked seen by the scan that queued it,
+  // so the walking host's sweep keeps it. Errors: only the catalog's.
+  Result<ScanReport> Work();
+
  private:
   struct Entry;
   struct Counters;
+  struct LibraryRoot {
+    Library library;
+    std::string root;  // canonical
+  };
   // Stats rel_path below the canonical root; nullopt when it is not a regular file to take.
   static std::optional<Entry> StatEntry(const std::string& root, std::string rel_path);
   // Phase one for one file: marks an unchanged file seen; returns whether it needs a job.
   Result<bool> Triage(const Library& library, const Entry& entry, int64_t generation,
                       Counters& counters);
-  // Phase two: claims and processes the library's jobs until the queue is empty.
-  Status Drain(const Library& library, const std::string& root, int64_t generation, int64_t queued,
-               Counters& total);
+  // Phase two: claims and processes jobs until none is left: of `only`, or of every library.
+  Status Drain(const std::optional<LibraryRoot>& only, int64_t queued, Counters& total);
   Status ProcessFile(const Library& library, const Entry& entry, int64_t generation,
                      Counters& counters);
   // `existing`: the file's row, or null when it has none.

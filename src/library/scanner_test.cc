@@ -276,6 +276,53 @@ TEST_F(ScannerTest, VideoSquareSettingRegeneratesOnlyTheVideosSquare) {
   EXPECT_FALSE(store_.Exists("square_thumbnails", *hash, "jpg"));
 }
 
+TEST_F(ScannerTest, AWorkerDrainsJobsAnotherHostQueuedAndTheirScanKeepsTheFiles) {
+  // Another host's walk queued these for its scan `generation`; a worker (Work: no walk) makes
+  // them. A job's file gone meanwhile is dropped, a job for a busy lease is not taken.
+  CopyIn(GoodFiles());
+  const int64_t generation = 1'700'000'000'000'000'000;
+  for (const auto& [rel, corpus] : GoodFiles()) {
+    ASSERT_TRUE(catalog_->EnqueueJob(library_.id, rel, generation).ok());
+  }
+  ASSERT_TRUE(catalog_->EnqueueJob(library_.id, "gone.jpg", generation).ok());
+  ScanOptions options;
+  options.worker_id = "host-b/worker";
+  options.workers = 2;
+  Scanner worker(*catalog_, engine_, store_, options);
+  auto report = worker.Work();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->new_photos, 4);
+  EXPECT_EQ(report->variants_generated, 12);
+  EXPECT_EQ(report->files_seen, 0) << "a worker walks nothing";
+  for (const auto& [rel, corpus] : GoodFiles()) {
+    auto file = File(rel);
+    ASSERT_TRUE(file.has_value()) << rel;
+    EXPECT_EQ(file->seen_generation, generation) << rel;
+  }
+  auto counts = catalog_->CountJobs(library_.id, 0);
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->pending + counts->claimed, 0);
+  // The walking host's own rescan finds everything made and removes nothing.
+  ScanReport rescan = Scan();
+  EXPECT_EQ(rescan.unchanged, 4);
+  EXPECT_EQ(rescan.variants_generated, 0);
+  EXPECT_EQ(rescan.removed, 0);
+}
+
+TEST_F(ScannerTest, AWorkerLeavesJobsUnderAnotherWorkersLiveLease) {
+  CopyIn(GoodFiles());
+  ASSERT_TRUE(catalog_->EnqueueJob(library_.id, "rotated.jpg", 1).ok());
+  auto held = catalog_->ClaimJob(std::nullopt, "host-a", 4'000'000'000, 600);
+  ASSERT_TRUE(held.ok() && held->has_value());
+  ScanOptions options;
+  options.worker_id = "host-b/worker";
+  Scanner worker(*catalog_, engine_, store_, options);
+  auto report = worker.Work();
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->files_read, 0);
+  EXPECT_FALSE(File("rotated.jpg").has_value());
+}
+
 TEST_F(ScannerTest, ChangedBadFileIsRetried) {
   CopyIn(BadFiles());
   Scan();

@@ -55,7 +55,8 @@ Status SqliteCatalog::UpsertFile(const PhotoFile& file) {
           "seen_generation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
           "ON CONFLICT (library_id, rel_path) DO UPDATE SET size = excluded.size, "
           "mtime_ns = excluded.mtime_ns, quick_hash = excluded.quick_hash, "
-          "photo_id = excluded.photo_id, seen_generation = excluded.seen_generation"));
+          "photo_id = excluded.photo_id, "
+          "seen_generation = max(files.seen_generation, excluded.seen_generation)"));
   stmt->Bind(1, file.library_id)
       .Bind(2, file.rel_path)
       .Bind(3, file.size)
@@ -70,7 +71,8 @@ Status SqliteCatalog::MarkSeen(int64_t library_id, std::string_view rel_path, in
   std::lock_guard lock(mu_);
   TESSERA_ASSIGN_OR_RETURN(
       StatementUse stmt,
-      Use("UPDATE files SET seen_generation = ?3 WHERE library_id = ?1 AND rel_path = ?2"));
+      Use("UPDATE files SET seen_generation = max(seen_generation, ?3) "
+          "WHERE library_id = ?1 AND rel_path = ?2"));
   stmt->Bind(1, library_id).Bind(2, rel_path).Bind(3, generation);
   return RunChangingOne(stmt, fmt::format("file {} in library {}", rel_path, library_id));
 }

@@ -55,7 +55,7 @@ class SqliteCatalog final : public Catalog {
   Status ReplaceFaces(int64_t photo_id, const std::vector<Face>& faces) override;
   Result<std::vector<Face>> FacesOfPhoto(int64_t photo_id) override;
 
-  Status EnqueueJob(int64_t library_id, std::string_view rel_path) override;
+  Status EnqueueJob(int64_t library_id, std::string_view rel_path, int64_t generation) override;
   Result<std::optional<Job>> ClaimJob(std::optional<int64_t> library_id, std::string_view worker,
                                       int64_t now, int64_t lease_seconds) override;
   Status ReleaseClaims(std::string_view worker) override;

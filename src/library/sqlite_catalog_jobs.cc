@@ -5,12 +5,15 @@
 
 namespace tessera::library {
 
-Status SqliteCatalog::EnqueueJob(int64_t library_id, std::string_view rel_path) {
+Status SqliteCatalog::EnqueueJob(int64_t library_id, std::string_view rel_path,
+                                 int64_t generation) {
   std::lock_guard lock(mu_);
-  TESSERA_ASSIGN_OR_RETURN(StatementUse stmt,
-                           Use("INSERT INTO jobs (library_id, rel_path) VALUES (?1, ?2) "
-                               "ON CONFLICT (library_id, rel_path) DO NOTHING"));
-  stmt->Bind(1, library_id).Bind(2, rel_path);
+  TESSERA_ASSIGN_OR_RETURN(
+      StatementUse stmt,
+      Use("INSERT INTO jobs (library_id, rel_path, generation) VALUES (?1, ?2, ?3) "
+          "ON CONFLICT (library_id, rel_path) DO UPDATE SET "
+          "generation = max(jobs.generation, excluded.generation)"));
+  stmt->Bind(1, library_id).Bind(2, rel_path).Bind(3, generation);
   return stmt->Run();
 }
 
@@ -25,7 +28,7 @@ Result<std::optional<Job>> SqliteCatalog::ClaimJob(std::optional<int64_t> librar
       Use("UPDATE jobs SET claimed_by = ?2, lease_until = ?3 + ?4, attempts = attempts + 1 "
           "WHERE id = (SELECT id FROM jobs WHERE lease_until < ?3 "
           "AND (?1 IS NULL OR library_id = ?1) ORDER BY id LIMIT 1) "
-          "RETURNING id, library_id, rel_path, attempts"));
+          "RETURNING id, library_id, rel_path, attempts, generation"));
   if (library_id) {
     stmt->Bind(1, *library_id);
   } else {
@@ -34,7 +37,8 @@ Result<std::optional<Job>> SqliteCatalog::ClaimJob(std::optional<int64_t> librar
   stmt->Bind(2, worker).Bind(3, now).Bind(4, lease_seconds);
   TESSERA_ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) return std::optional<Job>();
-  Job job{stmt->Int(0), stmt->Int(1), stmt->Text(2), static_cast<int>(stmt->Int(3))};
+  Job job{stmt->Int(0), stmt->Int(1), stmt->Text(2), static_cast<int>(stmt->Int(3)),
+          stmt->Int(4)};
   TESSERA_RETURN_IF_ERROR(stmt->Run());
   return std::optional<Job>(std::move(job));
 }

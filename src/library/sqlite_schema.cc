@@ -117,6 +117,9 @@ CREATE TABLE jobs (
 );
 CREATE INDEX jobs_by_lease ON jobs(lease_until, id);
 )sql",
+    // 2 -> 3: jobs remember the scan that queued them, so a worker on any host marks the
+    // files it processes as seen by that scan.
+    "ALTER TABLE jobs ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;",
 };
 
 Result<int> UserVersion(sqlite3* db) {

@@ -236,8 +236,8 @@ TEST_F(RoutesApiTest, FacesByIndexWithEntityTags) {
 TEST_F(RoutesApiTest, JobsCombineTheReporterAndTheQueue) {
   auto libraries = catalog_->AddLibrary(alice_, "/photos/alice");
   ASSERT_TRUE(libraries.ok());
-  ASSERT_TRUE(catalog_->EnqueueJob(*libraries, "a.jpg").ok());
-  ASSERT_TRUE(catalog_->EnqueueJob(*libraries, "b.jpg").ok());
+  ASSERT_TRUE(catalog_->EnqueueJob(*libraries, "a.jpg", 1).ok());
+  ASSERT_TRUE(catalog_->EnqueueJob(*libraries, "b.jpg", 1).ok());
   Response jobs = Call("GET", "/api/jobs", Bearer(alice_));
   ASSERT_EQ(jobs.status, 200);
   nlohmann::json body = nlohmann::json::parse(jobs.body);
