@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "src/core/unique_fd.h"
+#include "src/xdg/thumbnailer_seccomp.h"
 
 namespace tessera::xdg {
 namespace {
@@ -30,6 +31,8 @@ namespace fs = std::filesystem;
 constexpr char kSandboxTmp[] = "/tmp";
 constexpr char kOutputName[] = "tessera-output.png";
 constexpr size_t kStderrKept = 4096;
+// The descriptor bwrap reads the seccomp filter from, in the child.
+constexpr int kSeccompFd = 3;
 
 std::string FindProgram(const std::string& name) {
   gchar* found = g_find_program_in_path(name.c_str());
@@ -70,7 +73,8 @@ std::vector<std::string> ChildEnvironment(const std::string& home) {
 
 // The bwrap arguments for a read-only view of the system: /usr, the merged-/usr links (or the
 // folders, where they are real), what dynamic linking and fonts need, fresh /proc and /dev,
-// every namespace unshared (network included), a new session, gone when we are.
+// every namespace unshared (network included), a new session, gone when we are, and the seccomp
+// filter (thumbnailer_seccomp.h) read from descriptor kSeccompFd.
 std::vector<std::string> SandboxArgs(const std::string& bwrap) {
   std::vector<std::string> args = {bwrap, "--ro-bind", "/usr", "/usr"};
   for (const char* top : {"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}) {
@@ -87,8 +91,9 @@ std::vector<std::string> SandboxArgs(const std::string& bwrap) {
                           "/etc/alternatives", "/var/cache/fontconfig"}) {
     args.insert(args.end(), {"--ro-bind-try", etc, etc});
   }
-  args.insert(args.end(), {"--proc", "/proc", "--dev", "/dev", "--chdir", "/", "--unshare-all",
-                           "--die-with-parent", "--new-session"});
+  args.insert(args.end(),
+              {"--proc", "/proc", "--dev", "/dev", "--chdir", "/", "--unshare-all",
+               "--die-with-parent", "--new-session", "--seccomp", std::to_string(kSeccompFd)});
   return args;
 }
 
@@ -98,8 +103,9 @@ struct Child {
 };
 
 // fork + exec with the limits applied in the child (only async-signal-safe calls after fork).
+// `pass_fd`, when valid, becomes the child's kSeccompFd.
 Result<Child> Start(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                    const ExternalThumbnailerOptions& limits) {
+                    const ExternalThumbnailerOptions& limits, const UniqueFd& pass_fd) {
   std::vector<char*> cargv, cenv;
   for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
   cargv.push_back(nullptr);
@@ -126,8 +132,14 @@ Result<Child> Start(const std::vector<std::string>& argv, const std::vector<std:
     setrlimit(RLIMIT_CPU, &cpu_limit);
     setrlimit(RLIMIT_CORE, &no_core);
     setrlimit(RLIMIT_FSIZE, &fsize);
-    // Descriptors above 2 are close-on-exec here or closed now.
-    close_range(3, ~0U, 0);
+    int first_closed = 3;
+    if (pass_fd.valid()) {
+      if (pass_fd.get() != kSeccompFd) dup2(pass_fd.get(), kSeccompFd);
+      fcntl(kSeccompFd, F_SETFD, 0);
+      first_closed = kSeccompFd + 1;
+    }
+    // The other descriptors above 2 are close-on-exec here or closed now.
+    close_range(static_cast<unsigned>(first_closed), ~0U, 0);
     execve(cargv[0], cargv.data(), cenv.data());
     _exit(127);
   }
@@ -196,7 +208,9 @@ const SandboxAvailability& Sandbox() {
       argv.insert(argv.end(), {"--", "/bin/true"});
       ExternalThumbnailerOptions limits;
       limits.timeout_seconds = 10;
-      Result<Child> child = Start(argv, ChildEnvironment("/"), limits);
+      Result<UniqueFd> filter = ThumbnailerSeccompFd();
+      Result<Child> child = filter.ok() ? Start(argv, ChildEnvironment("/"), limits, *filter)
+                                        : Result<Child>(filter.status());
       if (!child.ok()) {
         a->reason = child.status().ToString();
       } else {
@@ -311,7 +325,13 @@ Result<ExternalOutput> RunThumbnailer(const ThumbnailerEntry& entry, const std::
   }
   output.set_sandboxed(sandboxed);
 
-  Result<Child> child = Start(argv, env, limits);
+  UniqueFd filter;
+  if (sandboxed) {
+    Result<UniqueFd> made = ThumbnailerSeccompFd();
+    if (!made.ok()) return made.status().WithContext(who);
+    filter = std::move(*made);
+  }
+  Result<Child> child = Start(argv, env, limits, filter);
   if (!child.ok()) return child.status().WithContext(who);
   Ended ended = Wait(*child, std::chrono::seconds(limits.timeout_seconds));
   if (ended.timed_out) {

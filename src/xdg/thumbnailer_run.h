@@ -1,7 +1,7 @@
 // Running an installed desktop thumbnailer on one file: in a bubblewrap sandbox when it can be
 // had (read-only system, the input bound read-only, a private /tmp for the output, no network,
-// no other process visible), with a wall-clock timeout and resource limits, its output checked
-// before anyone reads it.
+// no other process visible, a seccomp filter against the known ways out), with a wall-clock
+// timeout and resource limits, its output checked before anyone reads it.
 #ifndef TESSERA_XDG_THUMBNAILER_RUN_H_
 #define TESSERA_XDG_THUMBNAILER_RUN_H_
 

@@ -138,6 +138,10 @@ TEST_F(ThumbnailerRunTest, TheSandboxShowsOnlyTheInputReadOnlyAndNoNetwork) {
       "test -d /usr/bin || exit 16; "
       "test $(ls /proc | grep -c \"^[0-9]\") -le 8 || exit 17; "
       "case \"$2\" in file:///tmp/tessera-input.txt) ;; *) exit 18;; esac; "
+      // The seccomp filter: no new user namespace, no network socket even to try.
+      "unshare -U true 2>/dev/null && exit 19; "
+      "bash -c \"exec 3<>/dev/tcp/127.0.0.1/9\" 2>&1 | grep -q \"Address family not supported\" "
+      "|| exit 20; "
       "/usr/bin/convert -size 8x8 xc:blue png:\"$3\"";
   auto out = Run("/bin/sh -c '" + script + "' sh %i %u %o");
   ASSERT_TRUE(out.ok()) << out.status().ToString();
