@@ -29,6 +29,7 @@
 #include "src/library/catalog.h"
 #include "src/library/pg_catalog.h"
 #include "src/library/sqlite_catalog.h"
+#include "src/library/sqlite_schema.h"
 
 namespace tessera::library::testing {
 
@@ -78,6 +79,9 @@ class CatalogStore {
   // How many rows `table` holds, read past the Catalog.
   // REQUIRES: `table` is the name of one of the catalog's tables.
   virtual int64_t CountRows(const std::string& table) = 0;
+  // Makes the stored schema say it is one version older, so that the next Open runs the last
+  // migration again: how a catalog of the previous release meets this one.
+  virtual void ForgetLastMigration() = 0;
 };
 
 class SqliteStore final : public CatalogStore {
@@ -99,6 +103,14 @@ class SqliteStore final : public CatalogStore {
     sqlite3_finalize(stmt);
     sqlite3_close(db);
     return count;
+  }
+
+  void ForgetLastMigration() override {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+    const std::string sql = fmt::format("PRAGMA user_version = {}", kCatalogSchemaVersion - 1);
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
   }
 
  private:
@@ -132,6 +144,11 @@ class PostgresStore final : public CatalogStore {
   std::string location() const override { return conninfo_; }
   const std::string& schema() const { return schema_; }
   Result<std::unique_ptr<Catalog>> Open() override { return OpenPostgresCatalog(conninfo_); }
+
+  void ForgetLastMigration() override {
+    const std::string table = Qualified("tessera_schema_version");
+    Query("DELETE FROM " + table + " WHERE version = (SELECT max(version) FROM " + table + ")");
+  }
 
   int64_t CountRows(const std::string& table) override {
     return Query("SELECT count(*) FROM " + Qualified(table))[0][0].as<int64_t>();

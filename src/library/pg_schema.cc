@@ -139,6 +139,13 @@ CREATE INDEX jobs_by_lease ON jobs (lease_until, id);
     // 1 -> 2: jobs remember the scan that queued them, so a worker on any host marks the
     // files it processes as seen by that scan.
     "ALTER TABLE jobs ADD COLUMN generation BIGINT NOT NULL DEFAULT 0;",
+    // 2 -> 3: variants of videos made before recipes told videos apart say so now (as
+    // VideoRecipe writes them), so that the video-square setting finds the squares to remake.
+    R"sql(
+UPDATE variants SET recipe = recipe || ' video'
+ WHERE recipe NOT LIKE '% video' AND recipe NOT LIKE '% clip %'
+   AND photo_id IN (SELECT id FROM photos WHERE mime_type LIKE 'video/%');
+)sql",
 };
 
 }  // namespace

@@ -10,7 +10,7 @@ namespace tessera::library {
 
 // The version a fully migrated PostgreSQL catalog has. It counts the PostgreSQL migrations and is
 // independent of the SQLite catalog's kCatalogSchemaVersion.
-inline constexpr int kPgCatalogSchemaVersion = 2;
+inline constexpr int kPgCatalogSchemaVersion = 3;
 
 // Brings the schema in the connection's current schema (the first on its search_path) from its
 // stored version to kPgCatalogSchemaVersion, each step in its own transaction under an advisory

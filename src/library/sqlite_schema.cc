@@ -120,6 +120,14 @@ CREATE INDEX jobs_by_lease ON jobs(lease_until, id);
     // 2 -> 3: jobs remember the scan that queued them, so a worker on any host marks the
     // files it processes as seen by that scan.
     "ALTER TABLE jobs ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;",
+    // 3 -> 4: variants of videos made before recipes told videos apart say so now (as
+    // VideoRecipe writes them: " video" at the end), so that the video-square setting
+    // (clip or frame) finds the squares it has to remake and leaves the rest alone.
+    R"sql(
+UPDATE variants SET recipe = recipe || ' video'
+ WHERE recipe NOT LIKE '% video' AND recipe NOT LIKE '% clip %'
+   AND photo_id IN (SELECT id FROM photos WHERE mime_type LIKE 'video/%');
+)sql",
 };
 
 Result<int> UserVersion(sqlite3* db) {

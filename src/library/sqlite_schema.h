@@ -9,7 +9,7 @@
 namespace tessera::library {
 
 // The version a fully migrated catalog has.
-inline constexpr int kCatalogSchemaVersion = 3;
+inline constexpr int kCatalogSchemaVersion = 4;
 
 // Brings the schema from its stored version to kCatalogSchemaVersion, each step in its own
 // transaction. kUnsupported when the catalog was written by a newer tessera.
