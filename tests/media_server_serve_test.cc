@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <thread>
 
 #include "src/core/test_corpus.h"
 #include "src/core/test_fs.h"
@@ -94,6 +95,12 @@ TEST_F(MediaServerServeTest, ScansALibraryWithABrokenFileAndServesEveryMediaKind
   EXPECT_EQ(scan["last_scan"]["new_photos"], 5);
   EXPECT_EQ(scan["last_scan"]["failed"], 1) << "the broken file, and only it";
   EXPECT_EQ(jobs["queue"]["pending"], 0);
+  // The failure ledger at /api/jobs: the broken file, its reason, one attempt.
+  EXPECT_EQ(jobs["failures"]["count"], 1) << jobs.dump();
+  ASSERT_EQ(jobs["failures"]["files"].size(), 1u) << jobs.dump();
+  EXPECT_EQ(jobs["failures"]["files"][0]["path"], "broken.jpg");
+  EXPECT_EQ(jobs["failures"]["files"][0]["attempts"], 1);
+  EXPECT_THAT(jobs["failures"]["files"][0].value("reason", ""), HasSubstr("broken.jpg"));
   // The final log line of the scan.
   EXPECT_TRUE(server_->WaitForStderr("scan " + library() + ": 6 files", 5s)) << server_->Stderr();
 
@@ -182,10 +189,29 @@ TEST_F(MediaServerServeTest, ScansALibraryWithABrokenFileAndServesEveryMediaKind
   }
   EXPECT_EQ(Http().Get("/media/faces/" + people_hash + "_99.jpg", alice.access).status, 404);
 
+  // A retry on request reads the unchanged broken file again: a second attempt.
+  HttpResponse retry = Http().Post("/api/jobs/retry", nlohmann::json::object(), alice.access);
+  EXPECT_EQ(retry.status, 202) << retry.body;
+  EXPECT_EQ(retry.Json()["retrying"], 1);
+  int attempts = 0;
+  for (auto deadline = std::chrono::steady_clock::now() + 60s;
+       attempts < 2 && std::chrono::steady_clock::now() < deadline;
+       std::this_thread::sleep_for(100ms)) {
+    nlohmann::json now = Http().Get("/api/jobs", alice.access).Json();
+    if (now["failures"]["files"].size() == 1) attempts = now["failures"]["files"][0]["attempts"];
+  }
+  EXPECT_EQ(attempts, 2) << "POST /api/jobs/retry did not read the broken file again";
+
   EXPECT_EQ(StopServer(), 0) << "SIGTERM must stop the server cleanly";
 
+  // `tessera scan` trusts the ledger for an unchanged file; --retry-failed reads it again.
+  ProcessResult trusted = Tessera({"scan", "--data", data(), "--workers", "2", "--no-faces"});
+  EXPECT_EQ(trusted.exit_code, 1) << trusted.err;
+  EXPECT_THAT(trusted.err, HasSubstr("(attempts: 2)"));
   // The broken file is in the failure ledger, with a reason, as `tessera scan` reports it.
-  ProcessResult rescan = Tessera({"scan", "--data", data(), "--workers", "2", "--no-faces"});
+  ProcessResult rescan =
+      Tessera({"scan", "--data", data(), "--workers", "2", "--no-faces", "--retry-failed"});
+  EXPECT_THAT(rescan.err, HasSubstr("(attempts: 3)"));
   EXPECT_EQ(rescan.exit_code, 1) << rescan.err;
   // One line naming the file (once) with the reason after it: "tessera: [kind: ]PATH: reason".
   const std::string path = library() + "/broken.jpg";

@@ -35,6 +35,7 @@ struct ServeArgs {
   bool no_watch = false;
   bool no_scan = false;
   int64_t rescan_interval = 3600;
+  bool retry_failed = false;  // scan: read the failure ledger's unchanged files again
 };
 
 int Fail(const Status& status) {
@@ -149,7 +150,7 @@ int Scan(const ServeArgs& args) {
   app::ScanService scans(*opened->catalog, engine, store, board, options->scan);
   status = scans.Start();
   if (!status.ok()) return Fail(status);
-  scans.RequestAll();
+  scans.RequestAll(args.retry_failed);
   status = scans.WaitIdle();
   scans.Stop();
   if (!status.ok()) return Fail(status);
@@ -211,6 +212,8 @@ Command RegisterScan(CLI::App& app) {
       "scan", "Scan every library once: catalogue new files, regenerate stale variants");
   sub->alias("regenerate");
   AddCommonOptions(sub, *args);
+  sub->add_flag("--retry-failed", args->retry_failed,
+                "Read again the files that failed before, even if unchanged");
   return {sub, [=] { return Scan(*args); }};
 }
 

@@ -31,6 +31,9 @@ Result<uint16_t> MediaServer::Start() {
     return MakeAvatarPng(*engine_, data_.temp_dir(), bytes);
   };
   router_options.report_jobs = [this](int64_t user_id) { return board_.JsonFor(user_id); };
+  router_options.request_retry = [this](int64_t library_id) {
+    scans_->RequestScan(library_id, /*retry_failures=*/true);
+  };
   router_ = std::make_unique<server::Router>(*catalog_, *store_, *tokens_, router_options);
   http_ = std::make_unique<server::HttpServer>(*router_, options_.address, options_.port,
                                                std::max(1, options_.http_threads));

@@ -43,9 +43,11 @@ Status ScanService::Start() {
   return Status::Ok();
 }
 
-void ScanService::RequestScan(int64_t library_id) {
+void ScanService::RequestScan(int64_t library_id, bool retry_failures) {
   std::lock_guard lock(mu_);
-  if (stopping_ || !queued_.insert(library_id).second) return;
+  if (stopping_) return;
+  if (retry_failures) retry_.insert(library_id);
+  if (!queued_.insert(library_id).second) return;
   queue_.push_back(library_id);
   cv_.notify_all();
 }
@@ -63,13 +65,13 @@ void ScanService::RequestScanOfPath(const std::string& path) {
   }
 }
 
-void ScanService::RequestAll() {
+void ScanService::RequestAll(bool retry_failures) {
   Result<std::vector<library::Library>> libraries = catalog_.Libraries(std::nullopt);
   if (!libraries.ok()) {
     spdlog::error("scan: listing libraries failed: {}", libraries.status().ToString());
     return;
   }
-  for (const library::Library& library : *libraries) RequestScan(library.id);
+  for (const library::Library& library : *libraries) RequestScan(library.id, retry_failures);
 }
 
 Status ScanService::WaitIdle() {
@@ -109,16 +111,17 @@ void ScanService::Loop() {
     int64_t id = queue_.front();
     queue_.pop_front();
     queued_.erase(id);
+    const bool retry = retry_.erase(id) > 0;
     running_scan_ = true;
     lock.unlock();
-    RunScan(id);
+    RunScan(id, retry);
     lock.lock();
     running_scan_ = false;
     cv_.notify_all();
   }
 }
 
-void ScanService::RunScan(int64_t library_id) {
+void ScanService::RunScan(int64_t library_id, bool retry_failures) {
   Result<std::vector<library::Library>> libraries = catalog_.Libraries(std::nullopt);
   const library::Library* library = nullptr;
   if (libraries.ok()) {
@@ -135,6 +138,7 @@ void ScanService::RunScan(int64_t library_id) {
   scan_options.faces = options_.faces;
   scan_options.worker_id = options_.worker_id;
   scan_options.cancel = &cancel_;
+  scan_options.retry_failures = retry_failures;
   scan_options.on_progress = [&](const library::ScanProgress& progress) {
     board_.Progressed(library_id, progress);
     if (progress.failed) {

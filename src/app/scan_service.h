@@ -45,11 +45,12 @@ class ScanService {
 
   // Takes back the jobs this worker held when it last died, then starts the scanning thread.
   Status Start();
-  // Queues a scan of the library (once, however often it is asked before it starts).
-  void RequestScan(int64_t library_id);
+  // Queues a scan of the library (once, however often it is asked before it starts). With
+  // `retry_failures` that scan also reads again the unchanged files of the failure ledger.
+  void RequestScan(int64_t library_id, bool retry_failures = false);
   // Queues every library that contains `path` (a changed file or folder) or lies below it.
   void RequestScanOfPath(const std::string& path);
-  void RequestAll();
+  void RequestAll(bool retry_failures = false);
   // Blocks until nothing is queued or running. Returns the first scan error since Start (OK
   // when every scan succeeded).
   Status WaitIdle();
@@ -58,7 +59,7 @@ class ScanService {
 
  private:
   void Loop();
-  void RunScan(int64_t library_id);
+  void RunScan(int64_t library_id, bool retry_failures);
 
   library::Catalog& catalog_;
   const Engine& engine_;
@@ -70,6 +71,7 @@ class ScanService {
   std::condition_variable cv_;
   std::deque<int64_t> queue_;
   std::set<int64_t> queued_;
+  std::set<int64_t> retry_;  // queued libraries whose next scan retries their failures
   bool running_scan_ = false;
   bool stopping_ = false;
   Status first_error_;

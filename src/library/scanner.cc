@@ -197,7 +197,8 @@ Result<bool> Scanner::Triage(const Library& library, const Entry& entry, int64_t
   }
   TESSERA_ASSIGN_OR_RETURN(std::optional<FileFailure> failure,
                            catalog_.FindFailure(library.id, entry.rel_path));
-  if (failure && failure->size == entry.size && failure->mtime_ns == entry.mtime_ns) {
+  if (failure && failure->size == entry.size && failure->mtime_ns == entry.mtime_ns &&
+      !options_.retry_failures) {
     ++counters.known_failures;
     return false;
   }
@@ -242,15 +243,15 @@ Status Scanner::Drain(const std::optional<LibraryRoot>& only, int64_t queued, Co
       if (options_.cancel != nullptr && options_.cancel->load()) {
         std::lock_guard<std::mutex> lock(mu);
         if (first_error.ok()) {
-          first_error = Status::Aborted(
-              only ? fmt::format("scan of {} stopped", only->root) : std::string("work stopped"));
+          first_error = Status::Aborted(only ? fmt::format("scan of {} stopped", only->root)
+                                             : std::string("work stopped"));
         }
         stop = true;
         break;
       }
       Result<std::optional<Job>> job =
-          catalog_.ClaimJob(only ? std::optional<int64_t>(only->library.id) : std::nullopt,
-                            worker, UnixNow(), options_.lease_seconds);
+          catalog_.ClaimJob(only ? std::optional<int64_t>(only->library.id) : std::nullopt, worker,
+                            UnixNow(), options_.lease_seconds);
       Status s = job.status();
       if (s.ok() && !job->has_value()) break;
       std::string rel;
@@ -302,13 +303,8 @@ Status Scanner::ProcessFile(const Library& library, const Entry& entry, int64_t 
     TESSERA_RETURN_IF_ERROR(catalog_.MarkSeen(library.id, entry.rel_path, generation));
     return RefreshVariants(library, entry, *existing, generation, counters);
   }
-  if (!existing) {
-    TESSERA_ASSIGN_OR_RETURN(std::optional<FileFailure> failure,
-                             catalog_.FindFailure(library.id, entry.rel_path));
-    if (failure && failure->size == entry.size && failure->mtime_ns == entry.mtime_ns) {
-      return Status::Ok();
-    }
-  }
+  // A queued file is always attempted: the walk that queued it decided (a known failure is
+  // queued only on a retry request, or survives from a killed run as one more attempt).
   return Import(library, entry, existing ? &*existing : nullptr, generation, counters);
 }
 

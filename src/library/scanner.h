@@ -45,6 +45,9 @@ struct ScanOptions {
   // When set and true, workers stop after their current file and Scan returns kAborted
   // (nothing removed; the queued jobs wait for the next scan).
   const std::atomic<bool>* cancel = nullptr;
+  // Unchanged files in the failure ledger are read again (a retry on request) instead of being
+  // skipped; each new failure adds one to the file's attempts.
+  bool retry_failures = false;
 };
 
 struct ScanReport {

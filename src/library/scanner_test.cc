@@ -344,6 +344,27 @@ TEST_F(ScannerTest, ChangedBadFileIsRetried) {
   EXPECT_FALSE(failure->has_value());
 }
 
+TEST_F(ScannerTest, UnchangedBadFileIsRetriedOnRequestAndCountsAttempts) {
+  CopyIn(BadFiles());
+  Scan();
+  ScanOptions retry;
+  retry.retry_failures = true;
+  ScanReport r = Scan(retry);
+  EXPECT_EQ(r.files_read, 2);
+  EXPECT_EQ(r.failed, 2);
+  EXPECT_EQ(r.known_failures, 0);
+  auto failure = catalog_->FindFailure(library_.id, "bad/text-file.jpg");
+  ASSERT_TRUE(failure.ok() && failure->has_value());
+  EXPECT_EQ((*failure)->attempts, 2);
+  // Without the request the ledger is trusted again: nothing read, attempts unchanged.
+  r = Scan();
+  EXPECT_EQ(r.files_read, 0);
+  EXPECT_EQ(r.known_failures, 2);
+  failure = catalog_->FindFailure(library_.id, "bad/text-file.jpg");
+  ASSERT_TRUE(failure.ok() && failure->has_value());
+  EXPECT_EQ((*failure)->attempts, 2);
+}
+
 TEST_F(ScannerTest, DeletedBadFileLeavesTheLedger) {
   CopyIn(BadFiles());
   Scan();

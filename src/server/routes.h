@@ -63,6 +63,9 @@ using AvatarMaker = std::function<Result<std::string>(std::string_view image_byt
 // The /api/jobs body for a signed-in user: the scans of their libraries.
 using JobsReporter = std::function<nlohmann::json(int64_t user_id)>;
 
+// Asks for a scan of the library that reads its failed files again (POST /api/jobs/retry).
+using RetryRequester = std::function<void(int64_t library_id)>;
+
 struct RouterOptions {
   int64_t access_ttl_seconds = 15 * 60;
   int64_t refresh_ttl_seconds = 7 * 24 * 3600;
@@ -76,9 +79,12 @@ struct RouterOptions {
   OriginalLocator locate_original;
   // Null: PUT /api/user/avatar answers 501.
   AvatarMaker make_avatar;
-  // Null: /api/jobs reports only the catalog's queue.
+  // Null: /api/jobs reports only the catalog's queue and failure ledger.
   JobsReporter report_jobs;
-  int64_t max_page_size = 500;  // /api/photos' limit
+  // Null: POST /api/jobs/retry answers 501.
+  RetryRequester request_retry;
+  int64_t max_listed_failures = 100;  // /api/jobs lists at most this many failed files
+  int64_t max_page_size = 500;        // /api/photos' limit
   // How long verified tokens and catalog answers for /media/ are remembered (0: not at all).
   // Changes made through this router apply at once; a logout, share or publication made by
   // another process (another host, the command line) is seen within this time.
@@ -119,6 +125,7 @@ class Router {
   Response HandleApi(const Request& request, std::string_view path);
   Response HandlePhotos(const Request& request, int64_t user_id);
   Response HandleJobs(int64_t user_id);
+  Response HandleRetry(int64_t user_id);
   Response HandlePhotoAction(const Request& request, int64_t user_id, std::string_view hash,
                              std::string_view action);
   Response HandleAvatarUpload(const Request& request, int64_t user_id);

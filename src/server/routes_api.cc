@@ -108,6 +108,9 @@ Response Router::HandleApi(const Request& request, std::string_view path) {
   if (path == "/api/jobs") {
     return request.method == "GET" ? HandleJobs(user) : MethodNotAllowed("GET");
   }
+  if (path == "/api/jobs/retry") {
+    return request.method == "POST" ? HandleRetry(user) : MethodNotAllowed("POST");
+  }
   if (path == "/api/user/avatar") {
     return request.method == "PUT" ? HandleAvatarUpload(request, user) : MethodNotAllowed("PUT");
   }
@@ -160,16 +163,44 @@ Response Router::HandleJobs(int64_t user_id) {
   // The shared queue (all hosts' workers), for this user's libraries.
   Result<std::vector<library::Library>> libraries = catalog_.Libraries(user_id);
   if (!libraries.ok()) return ErrorResponse(500);
-  int64_t pending = 0, claimed = 0;
+  int64_t pending = 0, claimed = 0, failed = 0;
   const int64_t now = std::time(nullptr);
+  nlohmann::json failures = nlohmann::json::array();
   for (const library::Library& library : *libraries) {
     Result<library::JobCounts> counts = catalog_.CountJobs(library.id, now);
     if (!counts.ok()) return ErrorResponse(500);
     pending += counts->pending;
     claimed += counts->claimed;
+    // The failure ledger: what could not be read, why, and how often it was tried.
+    Result<std::vector<library::FileFailure>> ledger = catalog_.Failures(library.id);
+    if (!ledger.ok()) return ErrorResponse(500);
+    failed += static_cast<int64_t>(ledger->size());
+    for (const library::FileFailure& f : *ledger) {
+      if (static_cast<int64_t>(failures.size()) >= options_.max_listed_failures) break;
+      failures.push_back({{"library", library.root},
+                          {"path", f.rel_path},
+                          {"reason", f.reason},
+                          {"attempts", f.attempts}});
+    }
   }
   body["queue"] = {{"pending", pending}, {"in_progress", claimed}};
+  body["failures"] = {{"count", failed}, {"files", std::move(failures)}};
   return JsonResponse(200, body);
+}
+
+Response Router::HandleRetry(int64_t user_id) {
+  if (!options_.request_retry) return ErrorResponse(501);
+  Result<std::vector<library::Library>> libraries = catalog_.Libraries(user_id);
+  if (!libraries.ok()) return ErrorResponse(500);
+  int64_t retrying = 0;
+  for (const library::Library& library : *libraries) {
+    Result<std::vector<library::FileFailure>> ledger = catalog_.Failures(library.id);
+    if (!ledger.ok()) return ErrorResponse(500);
+    if (ledger->empty()) continue;
+    retrying += static_cast<int64_t>(ledger->size());
+    options_.request_retry(library.id);
+  }
+  return JsonResponse(202, nlohmann::json{{"retrying", retrying}});
 }
 
 Response Router::HandlePhotoAction(const Request& request, int64_t user_id, std::string_view hash,

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <set>
+#include <vector>
 
 #include "src/core/test_fs.h"
 #include "src/library/content_hash.h"
@@ -33,6 +34,8 @@ class RoutesApiTest : public MediaLibraryFixture {
     options.report_jobs = [](int64_t user) {
       return nlohmann::json{{"scans", nlohmann::json::array({{{"user", user}}})}};
     };
+    options.request_retry = [this](int64_t library_id) { retried_.push_back(library_id); };
+    options.max_listed_failures = 2;
     router_ = std::make_unique<Router>(*catalog_, store_, tokens_, std::move(options));
   }
 
@@ -43,6 +46,8 @@ class RoutesApiTest : public MediaLibraryFixture {
     return router_->Handle(request);
   }
   std::string Bearer(int64_t user) { return "Bearer " + AccessFor(user); }
+
+  std::vector<int64_t> retried_;  // libraries the router asked to retry
 
   std::set<std::string> ListedHashes(int64_t user) {
     std::set<std::string> hashes;
@@ -70,6 +75,7 @@ TEST_F(RoutesApiTest, AuthMatrixOnTheApi) {
   const std::pair<std::string, std::string> endpoints[] = {
       {"GET", "/api/photos"},
       {"GET", "/api/jobs"},
+      {"POST", "/api/jobs/retry"},
       {"POST", "/api/photos/" + Hash(kPrivate) + "/share"},
       {"POST", "/api/photos/" + Hash(kPrivate) + "/public"},
       {"PUT", "/api/user/avatar"},
@@ -83,6 +89,7 @@ TEST_F(RoutesApiTest, AuthMatrixOnTheApi) {
       EXPECT_FALSE(response.Header("WWW-Authenticate").empty());
     }
   }
+  EXPECT_TRUE(retried_.empty());
   // Signed in: owners may act; the sharee and a stranger see "not found".
   EXPECT_EQ(Call("GET", "/api/photos", Bearer(carol_)).status, 200);
   EXPECT_EQ(Call("GET", "/api/jobs", Bearer(carol_)).status, 200);
@@ -246,6 +253,50 @@ TEST_F(RoutesApiTest, JobsCombineTheReporterAndTheQueue) {
   // Another user's libraries are not counted.
   EXPECT_EQ(nlohmann::json::parse(Call("GET", "/api/jobs", Bearer(bob_)).body)["queue"]["pending"],
             0);
+}
+
+TEST_F(RoutesApiTest, JobsListTheFailureLedgerAndRetryOnRequest) {
+  auto mine = catalog_->AddLibrary(alice_, "/photos/alice");
+  auto clean = catalog_->AddLibrary(alice_, "/photos/alice-clean");
+  auto theirs = catalog_->AddLibrary(bob_, "/photos/bob");
+  ASSERT_TRUE(mine.ok() && clean.ok() && theirs.ok());
+  for (const char* name : {"a.jpg", "b.jpg", "c.jpg"}) {
+    ASSERT_TRUE(
+        catalog_->RecordFailure({*mine, name, 10, 20, std::string(name) + ": corrupt", 0}).ok());
+  }
+  ASSERT_TRUE(catalog_->RecordFailure({*mine, "a.jpg", 10, 20, "a.jpg: corrupt", 0}).ok());
+  ASSERT_TRUE(catalog_->RecordFailure({*theirs, "secret.jpg", 1, 2, "secret.jpg: bad", 0}).ok());
+
+  nlohmann::json body = nlohmann::json::parse(Call("GET", "/api/jobs", Bearer(alice_)).body);
+  EXPECT_EQ(body["failures"]["count"], 3);
+  ASSERT_EQ(body["failures"]["files"].size(), 2u);  // max_listed_failures
+  bool saw_a = false;
+  for (const auto& f : body["failures"]["files"]) {
+    EXPECT_EQ(f["library"], "/photos/alice");
+    EXPECT_NE(f["path"], "secret.jpg");
+    if (f["path"] == "a.jpg") {
+      saw_a = true;
+      EXPECT_EQ(f["attempts"], 2);
+      EXPECT_EQ(f["reason"], "a.jpg: corrupt");
+    }
+  }
+  EXPECT_TRUE(saw_a);
+  body = nlohmann::json::parse(Call("GET", "/api/jobs", Bearer(carol_)).body);
+  EXPECT_EQ(body["failures"]["count"], 0);
+  EXPECT_TRUE(body["failures"]["files"].empty());
+
+  // Only the caller's libraries with failures are rescanned.
+  EXPECT_EQ(Call("GET", "/api/jobs/retry", Bearer(alice_)).status, 405);
+  EXPECT_TRUE(retried_.empty());
+  Response retry = Call("POST", "/api/jobs/retry", Bearer(alice_));
+  EXPECT_EQ(retry.status, 202);
+  EXPECT_EQ(nlohmann::json::parse(retry.body)["retrying"], 3);
+  EXPECT_EQ(retried_, std::vector<int64_t>{*mine});
+  retried_.clear();
+  retry = Call("POST", "/api/jobs/retry", Bearer(carol_));
+  EXPECT_EQ(retry.status, 202);
+  EXPECT_EQ(nlohmann::json::parse(retry.body)["retrying"], 0);
+  EXPECT_TRUE(retried_.empty());
 }
 
 class CachingRouterTest : public RoutesApiTest {
