@@ -16,9 +16,9 @@ namespace tessera::library {
 
 std::vector<VariantSpec> DefaultVariants() {
   return {
-      {"thumbnails_big", Target{4096, 1080}, "jpg", 85},
+      {"thumbnails_big", Target{4096, 1080}, "jpg", 85, std::nullopt},
       {"square_thumbnails", Target::CroppedSquare(500), "jpg", 85, ClipOptions{}},
-      {"small_square_thumbnails", Target::CroppedSquare(250), "jpg", 80},
+      {"small_square_thumbnails", Target::CroppedSquare(250), "jpg", 80, std::nullopt},
   };
 }
 

@@ -164,7 +164,6 @@ Response Router::HandleOriginal(const Request& request, const library::Photo& ph
   if (!located->has_value() || stat((*located)->c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return ErrorResponse(404);
   }
-  uint64_t size = static_cast<uint64_t>(st.st_size);
   // The content hash names the bytes, so it is the tag; mtime changes do not matter.
   std::string etag = MakeETag(photo.hash);
   if (IfNoneMatchHits(request.Header("If-None-Match"), etag)) {
