@@ -9,6 +9,8 @@
 #                              of the corpus's photos/)
 #           BENCH_THREADS      server threads to compare (default "1 2": one tessera HTTP thread
 #                              against one nginx worker, then two against two)
+#           BENCH_WRK_THREADS  wrk's threads (default: N, as many as the server's; 1 keeps wrk
+#                              on one core, as the issue's `wrk -t1` example)
 #           BENCH_ROUNDS       interleaved rounds per setting (default 3; medians reported)
 #           BENCH_DURATION     one wrk run (default 10s); BENCH_CONNECTIONS (default 64)
 #           BENCH_DIAG=0       skip the diagnostic rows (tessera's /api/health, CPU per request)
@@ -30,6 +32,7 @@ THREADS_LIST=${BENCH_THREADS:-1 2}
 ROUNDS=${BENCH_ROUNDS:-3}
 DURATION=${BENCH_DURATION:-10s}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
+WRK_THREADS=${BENCH_WRK_THREADS:-}
 OUT=$ROOT/bench/out
 WORK=$OUT/server
 RESULTS=$OUT/server.txt
@@ -152,7 +155,7 @@ run_wrk() {
   RUN=$((RUN + 1))
   file="$WORK/wrk-$(printf '%02d' $RUN)-$label.txt"
   before=$(cpu_ticks "$pid")
-  wrk -t"$threads" -c"$CONNECTIONS" -d"$DURATION" --latency -H "$AUTH" "$url" >"$file" 2>&1 ||
+  wrk -t"${WRK_THREADS:-$threads}" -c"$CONNECTIONS" -d"$DURATION" --latency -H "$AUTH" "$url" >"$file" 2>&1 ||
     die "wrk failed (see $file)"
   after=$(cpu_ticks "$pid")
   if grep -q -e 'Non-2xx' -e 'Socket errors' "$file"; then
@@ -184,7 +187,7 @@ cmp -s "$WORK/from-tessera.jpg" "$STORED" || die "tessera did not send the store
   echo "  tessera: $TESSERA ($("$TESSERA" --version 2>/dev/null | sed -n 1p || echo '?'))"
   echo "  nginx: $("$NGINX" -v 2>&1 | sed 's/.*: //'); wrk: $(wrk -v 2>&1 | sed -n 1p | cut -d' ' -f1-2)"
   echo "  file: $URL_PATH = $(basename "$STORED"), $(stat -c %s "$STORED") bytes (square thumbnail of $(basename "$PHOTO"))"
-  echo "  wrk -tN -c$CONNECTIONS -d$DURATION --latency -H 'Authorization: Bearer <access token>', $ROUNDS interleaved rounds"
+  echo "  wrk -t${WRK_THREADS:-N} -c$CONNECTIONS -d$DURATION --latency -H 'Authorization: Bearer <access token>', $ROUNDS interleaved rounds"
 } | tee "$RESULTS"
 
 declare -A RPS P99 CPU
