@@ -7,6 +7,7 @@
 
 #include <cerrno>
 
+#include "src/core/fd_io.h"
 #include "src/core/unique_fd.h"
 #include "tessera/image.h"
 
@@ -37,13 +38,7 @@ Result<std::string> MakeAvatarPng(const Engine& engine, const std::string& temp_
   if (raw < 0) return Status::FromErrno(errno, fmt::format("avatar: {}", temp_dir));
   UniqueFd fd(raw);
   TempFile temp(pattern);
-  size_t done = 0;
-  while (done < image_bytes.size()) {
-    ssize_t n = ::write(fd.get(), image_bytes.data() + done, image_bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Status::FromErrno(errno, "avatar: writing the upload");
-    done += static_cast<size_t>(n);
-  }
+  TESSERA_RETURN_IF_ERROR(WriteAll(fd.get(), image_bytes, "avatar: writing the upload"));
   fd = UniqueFd();
   Result<ThumbnailSet> set = engine.Thumbnail(temp.path(), {Target::CroppedSquare(kAvatarEdge)});
   if (!set.ok()) {

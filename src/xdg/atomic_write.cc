@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "src/core/fd_io.h"
 #include "src/xdg/internal.h"
 #include "tessera/xdg.h"
 
@@ -93,13 +94,7 @@ Status WriteFileAtomicallyWithTime(const std::string& path, std::string_view byt
   temp = name.data();
   TempFileGuard guard(temp);
 
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = write(fd.get(), bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::FromErrno(errno, fmt::format("write {}", temp));
-    done += static_cast<size_t>(n);
-  }
+  TESSERA_RETURN_IF_ERROR(WriteAll(fd.get(), bytes, fmt::format("write {}", temp)));
   // mkstemp made it 0600 already; fchmod states the mode whatever the umask.
   if (fchmod(fd.get(), mode) != 0) return Status::FromErrno(errno, fmt::format("chmod {}", temp));
   if (mtime) {

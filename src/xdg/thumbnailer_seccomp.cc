@@ -11,23 +11,12 @@
 #include <cerrno>
 #include <memory>
 
+#include "src/core/fd_io.h"
+
 namespace tessera::xdg {
 namespace {
 
 using SeccompCtx = std::unique_ptr<void, decltype(&seccomp_release)>;
-
-Result<std::string> ReadAll(int fd) {
-  std::string bytes;
-  if (::lseek(fd, 0, SEEK_SET) != 0) return Status::FromErrno(errno, "seccomp: lseek");
-  char buffer[4096];
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof(buffer));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::FromErrno(errno, "seccomp: read");
-    if (n == 0) return bytes;
-    bytes.append(buffer, static_cast<size_t>(n));
-  }
-}
 
 Result<std::string> Build() {
   SeccompCtx ctx(seccomp_init(SCMP_ACT_ALLOW), &seccomp_release);
@@ -55,7 +44,8 @@ Result<std::string> Build() {
   deny_if(EAFNOSUPPORT, SCMP_SYS(socket), SCMP_A0(SCMP_CMP_LT, AF_UNIX), "socket");
   deny_if(EAFNOSUPPORT, SCMP_SYS(socket), SCMP_A0(SCMP_CMP_GT, AF_NETLINK), "socket");
   for (int family = AF_UNIX + 1; family < AF_NETLINK; ++family) {
-    deny_if(EAFNOSUPPORT, SCMP_SYS(socket), SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family)), "socket");
+    deny_if(EAFNOSUPPORT, SCMP_SYS(socket), SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family)),
+            "socket");
   }
   // Namespaces.
   deny_if(EPERM, SCMP_SYS(clone),
@@ -110,7 +100,8 @@ Result<std::string> Build() {
   if (seccomp_export_bpf(ctx.get(), out.get()) != 0) {
     return Status::Internal("seccomp: cannot export the filter");
   }
-  return ReadAll(out.get());
+  if (::lseek(out.get(), 0, SEEK_SET) != 0) return Status::FromErrno(errno, "seccomp: lseek");
+  return ReadToEnd(out.get(), "seccomp: reading the filter");
 }
 
 }  // namespace
@@ -124,13 +115,7 @@ Result<UniqueFd> ThumbnailerSeccompFd() {
   TESSERA_ASSIGN_OR_RETURN(std::string program, ThumbnailerSeccompProgram());
   UniqueFd fd(::memfd_create("tessera-seccomp", MFD_CLOEXEC));
   if (!fd.valid()) return Status::FromErrno(errno, "seccomp: memfd_create");
-  size_t done = 0;
-  while (done < program.size()) {
-    const ssize_t n = ::write(fd.get(), program.data() + done, program.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Status::FromErrno(errno, "seccomp: write");
-    done += static_cast<size_t>(n);
-  }
+  TESSERA_RETURN_IF_ERROR(WriteAll(fd.get(), program, "seccomp: writing the filter"));
   if (::lseek(fd.get(), 0, SEEK_SET) != 0) return Status::FromErrno(errno, "seccomp: lseek");
   return fd;
 }
